@@ -1,0 +1,1 @@
+"""Hydra configuration shipped with judgebench (the top-level conf/ folder)."""

@@ -1,0 +1,279 @@
+"""The one place where configuration (Hydra / OmegaConf, or plain dicts) becomes objects.
+
+Library code takes `DatasetSpec`, `JudgeSpec`, `CriteriaPrompt` and `RunConfig`; only this
+module and the CLI know about Hydra.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional
+
+import yaml
+from omegaconf import MISSING
+
+from judgebench.data.schema import ColumnSpec, DatasetSpec, LabelSpec, TaskKind
+from judgebench.judges.prompts import CriteriaPrompt
+from judgebench.judges.spec import JudgeSpec
+from judgebench.registry import unknown_name
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def conf_dir() -> Path:
+    """The shipped conf/ folder (top level of the repo; `judgebench.conf` once installed)."""
+    return Path(str(resources.files("judgebench.conf")))
+
+
+def _plain(cfg: Any) -> Any:
+    try:
+        from omegaconf import DictConfig, ListConfig, OmegaConf
+    except ImportError:  # pragma: no cover - omegaconf comes with hydra-core
+        return cfg
+    if isinstance(cfg, (DictConfig, ListConfig)):
+        return OmegaConf.to_container(cfg, resolve=True)
+    return cfg
+
+
+def _checked(section: str, data: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ConfigError(f"{section}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+
+
+# --- named entries in conf/<group>/<name>.yaml ------------------------------------------------
+
+def group_names(group: str, extra_dirs: tuple[str, ...] = ()) -> list[str]:
+    names = set()
+    for directory in (conf_dir() / group, *map(Path, extra_dirs)):
+        names.update(p.stem for p in directory.glob("*.yaml"))
+    return sorted(names)
+
+
+def load_group_entry(group: str, name: str, extra_dirs: tuple[str, ...] = ()) -> dict[str, Any]:
+    for directory in (*map(Path, extra_dirs), conf_dir() / group):
+        path = directory / f"{name}.yaml"
+        if path.exists():
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data.setdefault("name", name)
+            return data
+    raise ConfigError(unknown_name(group, name, group_names(group, extra_dirs)))
+
+
+# --- sections -> specs -----------------------------------------------------------------------
+
+def dataset_spec(data: Mapping[str, Any]) -> DatasetSpec:
+    data = dict(_plain(data))
+    allowed = {f.name for f in fields(DatasetConf)}
+    _checked(f"dataset {data.get('name', '?')}", data, allowed)
+    try:
+        kind = TaskKind(data["kind"])
+    except (KeyError, ValueError):
+        raise ConfigError(f"dataset {data.get('name')!r}: kind must be one of "
+                          f"{[k.value for k in TaskKind]}") from None
+    columns = []
+    for name, source in (data.get("columns") or {}).items():
+        if isinstance(source, str):
+            columns.append(ColumnSpec(name=name, source=source))
+        else:
+            _checked(f"dataset {data['name']} column {name}", source, {"source", "transform", "pattern", "optional"})
+            columns.append(ColumnSpec(name=name, source=source.get("source", name), transform=source.get("transform"),
+                                      pattern=source.get("pattern"), optional=bool(source.get("optional", False))))
+    column_names = {c.name for c in columns}
+    if kind is TaskKind.PAIRWISE and not {"response_a", "response_b"} <= column_names:
+        raise ConfigError(f"dataset {data['name']!r}: a pairwise dataset needs columns response_a and response_b")
+    label = data.get("label")
+    label_spec = None
+    if label:
+        _checked(f"dataset {data['name']} label", label, {"column", "columns", "votes", "mapping"})
+        label_spec = LabelSpec(column=label.get("column"), columns=tuple(label.get("columns") or ()),
+                               votes=label.get("votes"),
+                               mapping={str(k): v for k, v in (label.get("mapping") or {}).items()})
+    path = data.get("path") or ()
+    id_column = data.get("id_column")
+    return DatasetSpec(
+        name=data["name"], kind=kind, columns=tuple(columns), label=label_spec,
+        path=(path,) if isinstance(path, str) else tuple(path),
+        hf=data.get("hf"), hf_split=data.get("hf_split") or "train",
+        hf_config=data.get("hf_config"), format=data.get("format"),
+        id_column=id_column if isinstance(id_column, str) else None,
+        id_fields=tuple(id_column) if isinstance(id_column, list) else tuple(data.get("id_fields") or ()),
+        where=dict(data.get("where") or {}), scale=tuple(data.get("scale") or (1, 5)),
+        default_prompt=data.get("default_prompt"), limit=data.get("limit"),
+        on_duplicate=data.get("on_duplicate", "error"), description=data.get("description", ""))
+
+
+def prompt_spec(data: Mapping[str, Any] | str, extra_dirs: tuple[str, ...] = ()) -> CriteriaPrompt:
+    if isinstance(data, str):
+        data = load_group_entry("prompt", data, extra_dirs)
+    data = dict(_plain(data))
+    _checked(f"prompt {data.get('name', '?')}", data, {"name", "kind", "template", "system", "description"})
+    if not data.get("template"):
+        raise ConfigError(f"prompt {data.get('name')!r} has no template")
+    return CriteriaPrompt(name=data.get("name") or "custom", kind=TaskKind(data.get("kind", "binary")),
+                          template=data["template"], system=data.get("system", ""),
+                          description=data.get("description", ""))
+
+
+def judge_spec(data: Mapping[str, Any] | str, extra_dirs: tuple[str, ...] = ()) -> JudgeSpec:
+    if isinstance(data, str):
+        data = load_group_entry("judge", data, extra_dirs)
+    data = dict(_plain(data))
+    if "model" in data and "name" not in data:
+        data["name"] = re.sub(r"[^\w.-]+", "_", data["model"])
+    _checked(f"judge {data.get('name', '?')}", data, {f.name for f in fields(JudgeSpec)})
+    try:
+        return JudgeSpec(**data)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(str(exc)) from None
+
+
+# --- the whole run ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RunConfig:
+    run_id: str
+    dataset: DatasetSpec
+    judges: tuple[JudgeSpec, ...]
+    prompt: CriteriaPrompt
+    few_shot_k: int
+    few_shot_seed: int
+    output_dir: Path
+    cache_path: Path
+    dry_run: bool
+    progress: bool
+    raw: dict[str, Any]
+
+    def fingerprint(self) -> str:
+        """Identity of the experiment: a resumed run must have the same one."""
+        blob = json.dumps({"dataset": _spec_dict(self.dataset), "judges": [j.to_dict() for j in self.judges],
+                           "prompt": [self.prompt.name, self.prompt.version],
+                           "few_shot": [self.few_shot_k, self.few_shot_seed]}, sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _spec_dict(spec: Any) -> Any:
+    import dataclasses
+    return dataclasses.asdict(spec) if dataclasses.is_dataclass(spec) else spec
+
+
+def run_config(cfg: Any, output_dir: str | Path | None = None) -> RunConfig:
+    raw = dict(_plain(cfg))
+    raw.pop("hydra", None)
+    judge_dirs = tuple(raw.get("judge_dirs") or ())
+    prompt_dirs = tuple(raw.get("prompt_dirs") or ())
+    if not raw.get("dataset"):
+        raise ConfigError("no dataset selected; e.g. dataset=demo_binary")
+    dataset = dataset_spec(raw["dataset"])
+    judges_raw = raw.get("judges") or []
+    if isinstance(judges_raw, (str, dict)):
+        judges_raw = [judges_raw]
+    if not judges_raw:
+        raise ConfigError("no judges selected; e.g. judges='[local_smollm2]'")
+    judges = tuple(judge_spec(j, judge_dirs) for j in judges_raw)
+    names = [j.name for j in judges]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"judge names must be unique, got {names}")
+    prompt_raw = raw.get("prompt") or dataset.default_prompt
+    if not prompt_raw:
+        raise ConfigError(f"dataset {dataset.name!r} has no default_prompt; choose one, e.g. prompt=faithfulness "
+                          f"(available: {', '.join(group_names('prompt', prompt_dirs))})")
+    prompt = prompt_spec(prompt_raw, prompt_dirs)
+    few_shot = raw.get("few_shot") or {}
+    run_id = raw.get("run_id") or default_run_id(raw)
+    results_dir = Path(raw.get("results_dir") or "results")
+    return RunConfig(
+        run_id=run_id, dataset=dataset, judges=judges, prompt=prompt,
+        few_shot_k=int(few_shot.get("k", 0)), few_shot_seed=int(few_shot.get("seed", 0)),
+        output_dir=Path(output_dir) if output_dir else results_dir / run_id,
+        cache_path=Path(raw.get("cache_path") or results_dir / "cache.sqlite"),
+        dry_run=bool(raw.get("dry_run", False)), progress=bool(raw.get("progress", True)), raw=raw)
+
+
+def default_run_id(raw: Mapping[str, Any]) -> str:
+    """`<dataset>-<prompt>-<judges>-<hash>`: the same command resumes the same folder."""
+    dataset = raw.get("dataset") or {}
+    prompt = raw.get("prompt") or dataset.get("default_prompt") or "prompt"
+    prompt_name = prompt if isinstance(prompt, str) else prompt.get("name", "custom")
+    judges = raw.get("judges") or []
+    judges = [judges] if isinstance(judges, (str, dict)) else judges
+    judge_names = "+".join(j if isinstance(j, str) else str(j.get("name") or j.get("model")) for j in judges)
+    digest = hashlib.sha256(json.dumps({k: raw.get(k) for k in ("dataset", "judges", "prompt", "few_shot")},
+                                       sort_keys=True, default=str).encode()).hexdigest()[:8]
+    slug = re.sub(r"[^\w.+-]+", "_", f"{dataset.get('name', 'data')}-{prompt_name}-{judge_names}")[:80]
+    return f"{slug}-{digest}"
+
+
+# --- Hydra schemas: unknown keys are errors, MISSING marks required fields ---------------------
+
+@dataclass
+class DatasetConf:
+    name: str = MISSING
+    kind: str = MISSING
+    columns: Dict[str, Any] = MISSING
+    label: Optional[Dict[str, Any]] = None
+    description: str = ""
+    path: Any = None
+    hf: Optional[str] = None
+    hf_split: str = "train"
+    hf_config: Optional[str] = None
+    format: Optional[str] = None
+    id_column: Any = None
+    id_fields: List[str] = field(default_factory=list)
+    where: Dict[str, Any] = field(default_factory=dict)
+    scale: List[float] = field(default_factory=lambda: [1, 5])
+    default_prompt: Optional[str] = None
+    limit: Optional[int] = None
+    on_duplicate: str = "error"
+
+
+@dataclass
+class PromptConf:
+    name: str = MISSING
+    kind: str = MISSING
+    template: str = MISSING
+    system: str = ""
+    description: str = ""
+
+
+@dataclass
+class FewShotConf:
+    k: int = 0
+    seed: int = 0
+
+
+@dataclass
+class RootConf:
+    dataset: DatasetConf = MISSING
+    prompt: Optional[PromptConf] = None
+    judges: List[Any] = field(default_factory=list)
+    judge_dirs: List[str] = field(default_factory=list)
+    prompt_dirs: List[str] = field(default_factory=list)
+    data_root: str = MISSING
+    few_shot: FewShotConf = field(default_factory=FewShotConf)
+    results_dir: str = "results"
+    cache_path: str = MISSING
+    run_id: str = MISSING
+    dry_run: bool = False
+    progress: bool = True
+
+
+def register_hydra() -> None:
+    """The config schema, and `${jb_run_id:}`: the default run id, also Hydra's output folder."""
+    from hydra.core.config_store import ConfigStore
+    from omegaconf import OmegaConf
+
+    ConfigStore.instance().store(name="judgebench_schema", node=RootConf)
+
+    def _run_id(*, _root_) -> str:
+        return default_run_id({k: _plain(_root_.get(k)) for k in ("dataset", "judges", "prompt", "few_shot")})
+
+    if not OmegaConf.has_resolver("jb_run_id"):
+        OmegaConf.register_new_resolver("jb_run_id", _run_id)

@@ -1,0 +1,199 @@
+"""Every model call goes through here, and this is the only module that imports litellm.
+
+The runner sees plain `ModelRequest` / `ModelReply` records and two kinds of failure:
+`CallError(retryable=True)` (429, 5xx, timeouts, broken bodies) and `retryable=False`
+(bad request, auth, unknown model).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import functools
+import logging
+import math
+import os
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from judgebench.judges import local
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    model: str
+    messages: Sequence[Mapping[str, str]]
+    params: Mapping[str, Any]
+    api_base: str | None = None
+    api_key_env: str | None = None
+    timeout_s: float = 60.0
+    logprobs: bool = False
+    verdict_choices: tuple[str, ...] | None = None   # lets the local judge score instead of generate
+
+
+@dataclass(frozen=True)
+class ModelReply:
+    text: str | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    cost_usd: float | None
+    logprobs: list[dict[str, Any]] | None = None
+
+
+class CallError(Exception):
+    def __init__(self, message: str, *, retryable: bool, status: int | None = None,
+                 retry_after: float | None = None, fatal: bool = False):
+        super().__init__(message)
+        self.retryable, self.status, self.retry_after, self.fatal = retryable, status, retry_after, fatal
+
+
+@functools.cache
+def _litellm():
+    # litellm fetches its price list from the internet at import unless told otherwise.
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    import litellm
+
+    logging.getLogger("LiteLLM").setLevel(logging.WARNING)
+    litellm.suppress_debug_info = True
+    litellm.drop_params = True          # a provider without e.g. logprobs just doesn't return them
+    litellm.telemetry = False
+    litellm.custom_provider_map = [{"provider": "local", "custom_handler": _local_provider(litellm)()}]
+    return litellm
+
+
+def _local_provider(litellm):
+    from litellm.types.utils import ChatCompletionTokenLogprob, ChoiceLogprobs, TopLogprob, Usage
+
+    class LocalProvider(litellm.CustomLLM):
+        async def acompletion(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
+                              encoding, api_key, logging_obj, optional_params, acompletion=None,
+                              litellm_params=None, logger_fn=None, headers={}, timeout=None, client=None):
+            choices = ((litellm_params or {}).get("metadata") or {}).get("verdict_choices")
+            engine = local.engine()
+            try:
+                if choices:
+                    result = await asyncio.to_thread(engine.score, model, messages, choices)
+                else:
+                    result = await asyncio.to_thread(
+                        engine.generate, model, messages, int(optional_params.get("max_tokens") or 256),
+                        float(optional_params.get("temperature") or 0.0), optional_params.get("seed"))
+            except local.LocalModelError as exc:
+                raise litellm.BadRequestError(str(exc), model=model, llm_provider="local") from None
+            model_response.choices[0].message.content = result.text
+            if result.choice_logprobs:
+                tops = [TopLogprob(token=c, logprob=lp) for c, lp in result.choice_logprobs.items()]
+                model_response.choices[0].logprobs = ChoiceLogprobs(content=[ChatCompletionTokenLogprob(
+                    token=result.text, logprob=result.choice_logprobs[result.text], top_logprobs=tops)])
+            model_response.model = f"local/{model}"
+            model_response.usage = Usage(prompt_tokens=result.prompt_tokens,
+                                         completion_tokens=result.completion_tokens,
+                                         total_tokens=result.prompt_tokens + result.completion_tokens)
+            return model_response
+
+    return LocalProvider
+
+
+def api_key_missing(api_key_env: str | None) -> bool:
+    return bool(api_key_env) and not os.environ.get(api_key_env)
+
+
+async def complete(request: ModelRequest) -> ModelReply:
+    litellm = _litellm()
+    kwargs: dict[str, Any] = dict(request.params)
+    if request.logprobs:
+        kwargs.update(logprobs=True, top_logprobs=5)
+    if request.verdict_choices:
+        kwargs["metadata"] = {"verdict_choices": list(request.verdict_choices)}
+    if request.api_base:
+        kwargs["api_base"] = request.api_base
+    if request.api_key_env:
+        kwargs["api_key"] = os.environ.get(request.api_key_env, "")
+    elif request.api_base:
+        kwargs["api_key"] = "no-key"    # OpenAI-compatible local servers want some key
+    try:
+        response = await litellm.acompletion(model=request.model, messages=list(request.messages),
+                                             timeout=request.timeout_s, num_retries=0, max_retries=0, **kwargs)
+    except Exception as exc:  # litellm maps provider errors to many classes; sort them by what to do next
+        raise _classify(litellm, exc) from None
+    reply = _reply(response)
+    if request.model.startswith("local/"):
+        reply = dataclasses.replace(reply, cost_usd=0.0)
+    return reply
+
+
+def _reply(response) -> ModelReply:
+    try:
+        choice = response.choices[0]
+        text = choice.message.content
+    except (AttributeError, IndexError) as exc:
+        raise CallError(f"malformed response: {exc}", retryable=True) from None
+    usage = getattr(response, "usage", None)
+    logprobs = getattr(choice, "logprobs", None)
+    content = getattr(logprobs, "content", None) if logprobs is not None and not isinstance(logprobs, dict) \
+        else (logprobs or {}).get("content")
+    hidden = getattr(response, "_hidden_params", {}) or {}
+    cost = hidden.get("response_cost")
+    return ModelReply(
+        text=text,
+        prompt_tokens=getattr(usage, "prompt_tokens", None),
+        completion_tokens=getattr(usage, "completion_tokens", None),
+        cost_usd=float(cost) if isinstance(cost, (int, float)) and math.isfinite(cost) else None,
+        logprobs=[_plain(t) for t in content] if content else None,
+    )
+
+
+def _plain(obj: Any) -> Any:
+    if hasattr(obj, "model_dump"):
+        obj = obj.model_dump()
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items() if k in ("token", "logprob", "top_logprobs")}
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+def _retry_after(exc: Exception) -> float | None:
+    headers = getattr(exc, "litellm_response_headers", None)
+    response = getattr(exc, "response", None)
+    if headers is None and response is not None:
+        headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    value = headers.get("retry-after") or headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _classify(litellm, exc: Exception) -> CallError:
+    status = getattr(exc, "status_code", None)
+    message = f"{type(exc).__name__}: {str(exc)[:500]}"
+    fatal_types = (litellm.AuthenticationError, litellm.PermissionDeniedError, litellm.NotFoundError)
+    if isinstance(exc, fatal_types):
+        return CallError(message, retryable=False, status=status, fatal=True)
+    if isinstance(exc, (litellm.ContextWindowExceededError, litellm.UnsupportedParamsError)):
+        return CallError(message, retryable=False, status=status)
+    if isinstance(exc, (litellm.RateLimitError, litellm.Timeout, litellm.APIConnectionError,
+                        litellm.InternalServerError, litellm.ServiceUnavailableError)):
+        return CallError(message, retryable=True, status=status, retry_after=_retry_after(exc))
+    if isinstance(exc, litellm.BadRequestError) and (status is None or status == 400):
+        return CallError(message, retryable=False, status=status)
+    retryable = status is None or status == 429 or status >= 500 or status == 408
+    return CallError(message, retryable=retryable, status=status, retry_after=_retry_after(exc))
+
+
+def count_prompt_tokens(model: str, messages: Sequence[Mapping[str, str]]) -> int:
+    return int(_litellm().token_counter(model=model, messages=list(messages)))
+
+
+def cost_per_call(model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
+    """Price from litellm's bundled cost map; None when the model is not in it."""
+    if model.startswith("local/"):
+        return 0.0
+    try:
+        prompt_cost, completion_cost = _litellm().cost_per_token(
+            model=model, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
+    except Exception:  # litellm raises a bare Exception for unknown models
+        return None
+    return float(prompt_cost + completion_cost)

@@ -1,0 +1,124 @@
+"""Criteria prompts: `{column}` templates, checked against a dataset before any call."""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from judgebench.data.schema import Item, Label, TaskKind
+from judgebench.judges.parse import format_verdict
+
+
+class PromptError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CriteriaPrompt:
+    name: str
+    kind: TaskKind
+    template: str               # the user message; `{column}` placeholders, `{{`/`}}` for braces
+    system: str = ""
+    description: str = ""
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        return placeholders(self.system) + tuple(p for p in placeholders(self.template)
+                                                 if p not in placeholders(self.system))
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the wording changes, so results say which text produced them."""
+        return hashlib.sha256(f"{self.system}\x00{self.template}".encode()).hexdigest()[:12]
+
+
+def placeholders(template: str) -> tuple[str, ...]:
+    names: list[str] = []
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise PromptError(f"template is not valid: {exc} (write literal braces as {{{{ and }}}})") from None
+    for _, field, _, _ in parsed:
+        if field is None:
+            continue
+        name = field.split(".")[0].split("[")[0]
+        if not name:
+            raise PromptError("template has an empty {} placeholder; name a column, e.g. {input}")
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def validate_prompt(prompt: CriteriaPrompt, columns: Sequence[str], kind: TaskKind, dataset: str = "") -> None:
+    """Fail before any call when the prompt cannot be filled from this dataset."""
+    where = f" of dataset {dataset!r}" if dataset else ""
+    if prompt.kind is not kind:
+        raise PromptError(f"prompt {prompt.name!r} is a {prompt.kind.value} prompt, but dataset "
+                          f"{dataset + ' ' if dataset else ''}is {kind.value}")
+    unknown = [p for p in prompt.placeholders if p not in columns]
+    if unknown:
+        raise PromptError(
+            f"prompt {prompt.name!r} uses {', '.join('{' + u + '}' for u in unknown)}, which the columns{where} "
+            f"do not provide; available columns: {', '.join(columns) or 'none'}")
+
+
+def swap_sides(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The same comparison with the two sides exchanged: every `x_a` trades places with `x_b`."""
+    swapped = dict(fields)
+    for name in fields:
+        if name.endswith("_a") and (twin := name[:-2] + "_b") in fields:
+            swapped[name], swapped[twin] = fields[twin], fields[name]
+    return swapped
+
+
+def render_messages(prompt: CriteriaPrompt, fields: Mapping[str, Any],
+                    examples: Sequence[tuple[Mapping[str, Any], Label]] = ()) -> list[dict[str, str]]:
+    """Chat messages for one judgment; few-shot examples come first as solved user/assistant turns."""
+    messages = []
+    if prompt.system:
+        messages.append({"role": "system", "content": prompt.system.format_map(fields)})
+    for example_fields, label in examples:
+        messages.append({"role": "user", "content": prompt.template.format_map(example_fields)})
+        messages.append({"role": "assistant", "content": format_verdict(prompt.kind, label)})
+    messages.append({"role": "user", "content": prompt.template.format_map(fields)})
+    return messages
+
+
+def consensus_label(item: Item, kind: TaskKind) -> Label | None:
+    """The label the humans agree on most (mode; the rounded mean for likert), or None if tied."""
+    if not item.human:
+        return None
+    if kind is TaskKind.LIKERT:
+        return round(sum(float(v) for v in item.human) / len(item.human))
+    counts: dict[Label, int] = {}
+    for v in item.human:
+        counts[v] = counts.get(v, 0) + 1
+    best = max(counts.values())
+    winners = [v for v, c in counts.items() if c == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+def select_examples(pool: Sequence[Item], kind: TaskKind, k: int,
+                    seed: int = 0) -> list[tuple[Mapping[str, Any], Label]]:
+    """k labelled examples, balanced across labels, in a fixed order chosen by `seed`."""
+    if k <= 0:
+        return []
+
+    def order(item: Item) -> str:
+        return hashlib.sha256(f"{seed}:{item.item_id}".encode()).hexdigest()
+
+    by_label: dict[str, list[tuple[Item, Label]]] = {}
+    for item in sorted(pool, key=order):
+        label = consensus_label(item, kind)
+        if label is not None:
+            by_label.setdefault(str(label), []).append((item, label))
+    chosen: list[tuple[Mapping[str, Any], Label]] = []
+    queues = [by_label[key] for key in sorted(by_label)]
+    while len(chosen) < k and any(queues):
+        for queue in queues:
+            if queue and len(chosen) < k:
+                item, label = queue.pop(0)
+                chosen.append((item.fields, label))
+    return chosen

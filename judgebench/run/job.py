@@ -1,0 +1,130 @@
+"""One run from start to finish: validate everything, then call models, then summarise."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import dataclass
+from typing import Any, Sequence, TextIO
+
+from judgebench.config import RunConfig
+from judgebench.data.load import load_dataset
+from judgebench.judges.llm import api_key_missing, cost_per_call, count_prompt_tokens
+from judgebench.run.cache import ResponseCache
+from judgebench.run.plan import PlannedCall, plan_calls
+from judgebench.run.runner import Runner
+from judgebench.run.store import RunStore, provenance
+from judgebench.run.summary import summarize
+
+# Completion length assumed by --dry-run for a generating judge that sets no max_tokens.
+ASSUMED_COMPLETION_TOKENS = 256
+
+
+class PreflightError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class DryRunLine:
+    judge: str
+    model: str
+    planned: int
+    done: int
+    cached: int
+    to_call: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float | None
+
+
+def prepare(config: RunConfig):
+    """Everything that can fail on bad input, before a single model call."""
+    dataset = load_dataset(config.dataset)
+    calls = plan_calls(dataset, config.judges, [config.prompt], config.few_shot_k, config.few_shot_seed)
+    return dataset, calls
+
+
+def check_keys(config: RunConfig) -> None:
+    missing = [f"{j.name} needs ${j.api_key_env}" for j in config.judges if api_key_missing(j.api_key_env)]
+    if missing:
+        raise PreflightError("API key not set: " + "; ".join(missing))
+
+
+def dry_run(config: RunConfig, calls: Sequence[PlannedCall]) -> list[DryRunLine]:
+    done = RunStore(config.output_dir).completed_keys() if config.output_dir.exists() else set()
+    cache = ResponseCache(config.cache_path) if config.cache_path.exists() else None
+    cached = set(cache.get_many({c.key for c in calls if c.key not in done})) if cache else set()
+    lines = []
+    for judge in config.judges:
+        mine = [c for c in calls if c.judge.name == judge.name]
+        to_call = [c for c in mine if c.key not in done and c.key not in cached]
+        tokens: dict[str, int] = {}
+        for call in to_call:
+            if call.key not in tokens:
+                tokens[call.key] = count_prompt_tokens(judge.model, call.request.messages)
+        prompt_tokens = sum(tokens[c.key] for c in to_call)
+        per_call = 1 if judge.is_local else int(judge.params.get("max_tokens") or ASSUMED_COMPLETION_TOKENS)
+        completion_tokens = per_call * len(to_call)
+        lines.append(DryRunLine(judge.name, judge.model, len(mine), sum(c.key in done for c in mine),
+                                sum(c.key in cached for c in mine), len(to_call), prompt_tokens, completion_tokens,
+                                cost_per_call(judge.model, prompt_tokens, completion_tokens)))
+    return lines
+
+
+def format_dry_run(lines: Sequence[DryRunLine]) -> str:
+    header = f"{'judge':<20} {'planned':>8} {'done':>6} {'cached':>7} {'to call':>8} {'prompt tok':>11} " \
+             f"{'max compl tok':>13} {'est. cost $':>12}"
+    rows = [header]
+    for line in lines:
+        cost = f"{line.cost_usd:.4f}" if line.cost_usd is not None else "unknown"
+        rows.append(f"{line.judge:<20} {line.planned:>8} {line.done:>6} {line.cached:>7} {line.to_call:>8} "
+                    f"{line.prompt_tokens:>11} {line.completion_tokens:>13} {cost:>12}")
+    total_calls = sum(line.to_call for line in lines)
+    costs = [line.cost_usd for line in lines]
+    total_cost = "unknown" if None in costs else f"${sum(costs):.4f}"
+    rows.append(f"total: {total_calls} model calls, {sum(x.prompt_tokens for x in lines)} prompt tokens, "
+                f"up to {sum(x.completion_tokens for x in lines)} completion tokens, estimated cost {total_cost} "
+                f"(completion tokens are max_tokens, or {ASSUMED_COMPLETION_TOKENS} where unset)")
+    return "\n".join(rows)
+
+
+def manifest(config: RunConfig, dataset, calls: Sequence[PlannedCall]) -> dict[str, Any]:
+    return {
+        "run_id": config.run_id,
+        "fingerprint": config.fingerprint(),
+        "dataset": {"name": dataset.spec.name, "kind": dataset.kind.value, "items": len(dataset),
+                    "description": dataset.spec.description},
+        "judges": [j.to_dict() for j in config.judges],
+        "prompt": {"name": config.prompt.name, "version": config.prompt.version, "kind": config.prompt.kind.value,
+                   "system": config.prompt.system, "template": config.prompt.template},
+        "few_shot": {"k": config.few_shot_k, "seed": config.few_shot_seed},
+        "planned_judgments": len(calls),
+        "config": config.raw,
+        **provenance(),
+    }
+
+
+def execute(config: RunConfig, out: TextIO = sys.stdout) -> dict[str, Any]:
+    """Run (or resume) the configured experiment and return its summary."""
+    dataset, calls = prepare(config)
+    if config.dry_run:
+        lines = dry_run(config, calls)
+        print(format_dry_run(lines), file=out)
+        return {"dry_run": [line.__dict__ for line in lines]}
+    check_keys(config)
+    store = RunStore(config.output_dir)
+    store.open(manifest(config, dataset, calls), dataset.items)
+    cache = ResponseCache(config.cache_path)
+    runner = Runner(store, cache, config.run_id, progress=config.progress)
+    try:
+        stats = asyncio.run(runner.run(calls))
+    except KeyboardInterrupt:
+        store.close()
+        print(f"\ninterrupted: finished judgments are saved in {config.output_dir}; "
+              "run the same command again to resume", file=out)
+        raise
+    finally:
+        cache.close()
+    summary = summarize(config.run_id, store.load(), stats)
+    store.finish(summary)
+    return summary

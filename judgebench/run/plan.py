@@ -1,0 +1,67 @@
+"""Expand datasets x judges x prompts x orders x samples into concrete, hashable calls."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Sequence
+
+from judgebench.data.schema import Dataset, TaskKind
+from judgebench.judges.llm import ModelRequest
+from judgebench.judges.parse import verdict_choices
+from judgebench.judges.prompts import CriteriaPrompt, render_messages, select_examples, swap_sides, validate_prompt
+from judgebench.judges.spec import JudgeSpec
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    key: str
+    item_id: str
+    judge: JudgeSpec
+    prompt: CriteriaPrompt
+    order: str | None
+    sample: int
+    request: ModelRequest
+    kind: TaskKind
+    scale: tuple[float, float]
+
+
+def request_key(request: ModelRequest, sample: int) -> str:
+    """Same model, messages and params -> same key -> the cached reply is reused."""
+    blob = json.dumps([request.model, request.api_base, request.messages, dict(request.params),
+                       request.logprobs, request.verdict_choices, sample],
+                      sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def plan_calls(dataset: Dataset, judges: Sequence[JudgeSpec], prompts: Sequence[CriteriaPrompt],
+               few_shot_k: int = 0, few_shot_seed: int = 0) -> list[PlannedCall]:
+    spec = dataset.spec
+    for prompt in prompts:
+        validate_prompt(prompt, spec.column_names, spec.kind, spec.name)
+    shared_examples = select_examples(dataset.items, spec.kind, few_shot_k + 1, few_shot_seed) if few_shot_k else []
+    calls: list[PlannedCall] = []
+    for judge in judges:
+        choices = tuple(verdict_choices(spec.kind, spec.scale)) if judge.is_local else None
+        orders = ("AB", "BA") if spec.kind is TaskKind.PAIRWISE and judge.both_orders else \
+            ("AB",) if spec.kind is TaskKind.PAIRWISE else (None,)
+        for prompt in prompts:
+            for item in dataset.items:
+                # The k examples are the same for every item, except that an item never sees itself.
+                examples = [e for e in shared_examples if e[0] is not item.fields][:few_shot_k]
+                for order in orders:
+                    fields = swap_sides(item.fields) if order == "BA" else item.fields
+                    shown = [(swap_sides(f), _flip(l)) if order == "BA" else (f, l) for f, l in examples]
+                    request = ModelRequest(
+                        model=judge.model, messages=render_messages(prompt, fields, shown),
+                        params=dict(judge.params), api_base=judge.api_base, api_key_env=judge.api_key_env,
+                        timeout_s=judge.timeout_s, logprobs=judge.logprobs, verdict_choices=choices)
+                    for sample in range(judge.samples):
+                        calls.append(PlannedCall(request_key(request, sample), item.item_id, judge, prompt,
+                                                 order, sample, request, spec.kind, spec.scale))
+    return calls
+
+
+def _flip(label):
+    return {"A": "B", "B": "A"}.get(label, label) if isinstance(label, str) else label

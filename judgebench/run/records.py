@@ -1,0 +1,56 @@
+"""The judgment record, one per item x judge x prompt x order x sample, versioned on disk."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from judgebench.data.schema import Label
+
+SCHEMA_VERSION = 1
+
+
+class SchemaError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Judgment:
+    run_id: str
+    key: str                      # hash of model + messages + params + sample: the cache / resume key
+    item_id: str
+    judge_id: str
+    prompt_id: str
+    prompt_version: str
+    order: str | None             # "AB" | "BA" for pairwise, else None
+    sample: int
+    value: Label | None           # in the dataset's orientation: a BA verdict is flipped back
+    prob: float | None            # probability of `value`, from logprobs where available
+    choice_probs: dict[str, float] | None
+    raw_text: str | None
+    parse_error: str | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    cost_usd: float | None
+    latency_s: float | None
+    cached: bool
+    error: str | None
+    attempts: int = 1
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Judgment":
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise SchemaError(f"judgment schema version {version!r} is not supported "
+                              f"(this judgebench reads version {SCHEMA_VERSION})")
+        return cls(**{f.name: data.get(f.name) for f in dataclasses.fields(cls)})
+
+    @property
+    def ok(self) -> bool:
+        """A final outcome: a verdict or a parse failure. A call error is retried on resume."""
+        return self.error is None

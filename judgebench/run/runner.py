@@ -1,0 +1,167 @@
+"""The async engine: bounded concurrency, rate limits, retries, cache, resume.
+
+Finished judgments are appended to the run's store the moment they complete, and
+replies go into the response cache, so a run that is interrupted (Ctrl-C, kill -9)
+loses at most the calls that were in flight; running it again skips everything done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from tqdm import tqdm
+
+from judgebench.judges.llm import CallError, ModelReply, complete
+from judgebench.judges.parse import ParseFailure, choice_probabilities, parse_verdict
+from judgebench.run.cache import ResponseCache
+from judgebench.run.plan import PlannedCall
+from judgebench.run.records import Judgment
+from judgebench.run.store import RunStore
+
+MAX_BACKOFF_S = 60.0
+MAX_RETRY_AFTER_S = 300.0
+
+
+@dataclass
+class SessionStats:
+    """What this invocation did, as opposed to what the run folder holds."""
+
+    planned: int = 0
+    already_done: int = 0
+    cache_hits: int = 0
+    calls: int = 0               # HTTP / model calls made, retries included
+    failed: int = 0
+    wall_s: float = 0.0
+    aborted: dict[str, str] = field(default_factory=dict)   # judge -> reason
+
+
+class RateLimiter:
+    """Spaces calls evenly so that no more than `rpm` start in any minute."""
+
+    def __init__(self, rpm: float | None):
+        self.interval = 60.0 / rpm if rpm else 0.0
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        if not self.interval:
+            return
+        now = time.monotonic()
+        start = max(now, self._next)
+        self._next = start + self.interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+def backoff_delay(attempt: int, base: float, retry_after: float | None, rng: random.Random) -> float:
+    """Retry-After when the server gives one; else exponential backoff with full jitter in [d/2, d]."""
+    if retry_after is not None:
+        return min(retry_after, MAX_RETRY_AFTER_S)
+    delay = min(MAX_BACKOFF_S, base * (2 ** attempt))
+    return delay * (0.5 + rng.random() / 2)
+
+
+def make_judgment(call: PlannedCall, run_id: str, reply: ModelReply | None, *, latency_s: float | None,
+                  cached: bool, error: str | None = None, attempts: int = 1) -> Judgment:
+    value = prob = choice_probs = parse_error = None
+    if reply is not None:
+        verdict = parse_verdict(call.kind, reply.text, call.scale)
+        if isinstance(verdict, ParseFailure):
+            parse_error = verdict.reason
+        else:
+            value = verdict.value
+            choice_probs = choice_probabilities(call.kind, value, reply.logprobs, call.scale)
+            if call.order == "BA":
+                # The judge saw the sides swapped; store the verdict in the dataset's orientation.
+                value = _SWAP.get(value, value)
+                if choice_probs:
+                    choice_probs = {_SWAP.get(k, k): p for k, p in choice_probs.items()}
+            prob = choice_probs.get(str(value)) if choice_probs else None
+    return Judgment(
+        run_id=run_id, key=call.key, item_id=call.item_id, judge_id=call.judge.name, prompt_id=call.prompt.name,
+        prompt_version=call.prompt.version, order=call.order, sample=call.sample, value=value, prob=prob,
+        choice_probs=choice_probs, raw_text=reply.text if reply else None, parse_error=parse_error,
+        prompt_tokens=reply.prompt_tokens if reply else None,
+        completion_tokens=reply.completion_tokens if reply else None,
+        cost_usd=reply.cost_usd if reply else None, latency_s=latency_s, cached=cached, error=error,
+        attempts=attempts)
+
+
+_SWAP = {"A": "B", "B": "A"}
+
+
+class Runner:
+    def __init__(self, store: RunStore, cache: ResponseCache, run_id: str, *, progress: bool = True,
+                 seed: int = 0):
+        self.store, self.cache, self.run_id = store, cache, run_id
+        self.progress = progress
+        self._rng = random.Random(seed)
+        self.stats = SessionStats()
+
+    async def run(self, calls: Sequence[PlannedCall]) -> SessionStats:
+        started = time.perf_counter()
+        self.stats.planned = len(calls)
+        done = self.store.completed_keys()
+        todo = [c for c in calls if c.key not in done]
+        self.stats.already_done = len(calls) - len(todo)
+        bar = tqdm(total=len(calls), initial=self.stats.already_done, disable=not self.progress,
+                   unit="judgment", mininterval=0.5, dynamic_ncols=True)
+        try:
+            hits = self.cache.get_many({c.key for c in todo})
+            pending: dict[str, list[PlannedCall]] = {}
+            for call in todo:
+                if call.key in hits:
+                    reply, latency = hits[call.key]
+                    self.store.append(make_judgment(call, self.run_id, reply, latency_s=latency, cached=True))
+                    self.stats.cache_hits += 1
+                    bar.update()
+                else:
+                    pending.setdefault(call.judge.name, []).append(call)
+            await asyncio.gather(*(self._run_judge(judge_calls, bar) for judge_calls in pending.values()))
+        finally:
+            bar.close()
+            self.stats.wall_s = time.perf_counter() - started
+        return self.stats
+
+    async def _run_judge(self, calls: list[PlannedCall], bar: tqdm) -> None:
+        judge = calls[0].judge
+        queue: asyncio.Queue[PlannedCall] = asyncio.Queue()
+        for call in calls:
+            queue.put_nowait(call)
+        limiter = RateLimiter(judge.rpm)
+
+        async def worker() -> None:
+            while not queue.empty() and judge.name not in self.stats.aborted:
+                call = queue.get_nowait()
+                judgment = await self._call_with_retries(call, limiter)
+                if judgment is not None:
+                    self.store.append(judgment)
+                    bar.update()
+
+        await asyncio.gather(*(worker() for _ in range(min(judge.concurrency, len(calls)))))
+
+    async def _call_with_retries(self, call: PlannedCall, limiter: RateLimiter) -> Judgment | None:
+        judge = call.judge
+        for attempt in range(judge.max_retries + 1):
+            await limiter.wait()
+            started = time.perf_counter()
+            self.stats.calls += 1
+            try:
+                reply = await complete(call.request)
+            except CallError as exc:
+                last = exc
+                if exc.fatal:
+                    self.stats.aborted.setdefault(judge.name, str(exc))
+                if not exc.retryable or attempt == judge.max_retries:
+                    break
+                await asyncio.sleep(backoff_delay(attempt, judge.retry_base_s, exc.retry_after, self._rng))
+                continue
+            latency = time.perf_counter() - started
+            self.cache.put(call.key, judge.model, reply, latency)
+            return make_judgment(call, self.run_id, reply, latency_s=latency, cached=False, attempts=attempt + 1)
+        self.stats.failed += 1
+        return make_judgment(call, self.run_id, None, latency_s=None, cached=False, error=str(last),
+                             attempts=attempt + 1)

@@ -1,0 +1,56 @@
+"""A run killed with SIGKILL finishes on the next run without repeating finished calls."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from tests.conftest import REPO
+
+CONCURRENCY = 2
+
+
+def start_run(tmp_path, server):
+    judges = tmp_path / "judges"
+    judges.mkdir(exist_ok=True)
+    (judges / "scripted.yaml").write_text(
+        f"model: openai/scripted\napi_base: {server.url}\nconcurrency: {CONCURRENCY}\n"
+        "retry_base_s: 0.01\ntimeout_s: 10\n")
+    command = [sys.executable, "-m", "judgebench.cli", "run", "dataset=demo_binary", "judges=[scripted]",
+               f"judge_dirs=[{judges}]", f"results_dir={tmp_path / 'results'}", "progress=false", "run_id=killed"]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def finished_lines(path):
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines(keepends=True) if line.endswith("\n")]
+
+
+def test_kill_9_then_resume(tmp_path, server):
+    server.configure(latency=0.05)
+    judgments = tmp_path / "results" / "killed" / "judgments.jsonl"
+    process = start_run(tmp_path, server)
+    deadline = time.monotonic() + 60
+    while len(finished_lines(judgments)) < 30 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done_before = {r["key"] for r in finished_lines(judgments)}
+    assert 30 <= len(done_before) < 126
+    requests_before = server.state.requests
+
+    resumed = start_run(tmp_path, server)
+    output = resumed.communicate(timeout=120)[0].decode()
+    assert resumed.returncode == 0, output
+    records = finished_lines(judgments)
+    assert len(records) == 126 and len({r["key"] for r in records}) == 126
+    assert {r["item_id"] for r in records} == {f"bin-{n:03d}" for n in range(1, 127)}
+    # Only calls that had not finished are made again: at most the ones in flight at the kill.
+    assert server.state.requests - 126 <= CONCURRENCY
+    assert server.state.requests - requests_before <= 126 - len(done_before) + CONCURRENCY
+    summary = json.loads((judgments.parent / "summary.json").read_text())
+    assert summary["complete"] and summary["session"]["already_done"] == len(done_before)
