@@ -149,6 +149,7 @@ class RunConfig:
     cache_path: Path
     dry_run: bool
     progress: bool
+    workers: int | None          # processes for remote calls; None = decide from the workload
     raw: dict[str, Any]
 
     def fingerprint(self) -> str:
@@ -194,7 +195,20 @@ def run_config(cfg: Any, output_dir: str | Path | None = None) -> RunConfig:
         few_shot_k=int(few_shot.get("k", 0)), few_shot_seed=int(few_shot.get("seed", 0)),
         output_dir=Path(output_dir) if output_dir else results_dir / run_id,
         cache_path=Path(raw.get("cache_path") or results_dir / "cache.sqlite"),
-        dry_run=bool(raw.get("dry_run", False)), progress=bool(raw.get("progress", True)), raw=raw)
+        dry_run=bool(raw.get("dry_run", False)), progress=bool(raw.get("progress", True)),
+        workers=_workers(raw.get("workers", "auto")), raw=raw)
+
+
+def _workers(value: Any) -> int | None:
+    if value in (None, "auto"):
+        return None
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        count = -1
+    if count < 0:
+        raise ConfigError(f"workers must be 'auto' or a number >= 0, got {value!r}")
+    return count
 
 
 def default_run_id(raw: Mapping[str, Any]) -> str:
@@ -263,6 +277,7 @@ class RootConf:
     run_id: str = MISSING
     dry_run: bool = False
     progress: bool = True
+    workers: Any = "auto"
 
 
 def register_hydra() -> None:

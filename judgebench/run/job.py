@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import math
+import os
 import sys
 from dataclasses import dataclass
 from typing import Any, Sequence, TextIO
@@ -15,9 +17,14 @@ from judgebench.run.plan import PlannedCall, plan_calls
 from judgebench.run.runner import Runner
 from judgebench.run.store import RunStore, provenance
 from judgebench.run.summary import summarize
+from judgebench.run.workers import WorkerPool
 
 # Completion length assumed by --dry-run for a generating judge that sets no max_tokens.
 ASSUMED_COMPLETION_TOKENS = 256
+# With workers=auto, remote calls go to worker processes from this many calls on; below it the
+# start-up of the workers (each imports litellm) costs more than it saves.
+AUTO_WORKERS_MIN_CALLS = 300
+CALLS_PER_WORKER = 8
 
 
 class PreflightError(RuntimeError):
@@ -88,6 +95,18 @@ def format_dry_run(lines: Sequence[DryRunLine]) -> str:
     return "\n".join(rows)
 
 
+def worker_count(config: RunConfig, calls: Sequence[PlannedCall]) -> int:
+    """About one worker per 8 concurrent remote calls: the latency each call loses to the CPU work
+    of the others in the same event loop grows with how many share it."""
+    if config.workers is not None:
+        return config.workers
+    remote = [j for j in config.judges if not j.is_local]
+    if sum(not c.judge.is_local for c in calls) < AUTO_WORKERS_MIN_CALLS:
+        return 0
+    in_flight = sum(j.concurrency for j in remote)
+    return max(1, min(math.ceil(in_flight / CALLS_PER_WORKER), 2 * (os.cpu_count() or 1), 8))
+
+
 def manifest(config: RunConfig, dataset, calls: Sequence[PlannedCall]) -> dict[str, Any]:
     return {
         "run_id": config.run_id,
@@ -112,11 +131,14 @@ def execute(config: RunConfig, out: TextIO = sys.stdout) -> dict[str, Any]:
         print(format_dry_run(lines), file=out)
         return {"dry_run": [line.__dict__ for line in lines]}
     check_keys(config)
+    workers = worker_count(config, calls)
+    pool = WorkerPool.start(workers) if workers else None
     store = RunStore(config.output_dir)
-    store.open(manifest(config, dataset, calls), dataset.items)
-    cache = ResponseCache(config.cache_path)
-    runner = Runner(store, cache, config.run_id, progress=config.progress)
+    cache = None
     try:
+        store.open(manifest(config, dataset, calls), dataset.items)
+        cache = ResponseCache(config.cache_path)
+        runner = Runner(store, cache, config.run_id, progress=config.progress, pool=pool)
         stats = asyncio.run(runner.run(calls))
     except KeyboardInterrupt:
         store.close()
@@ -124,7 +146,10 @@ def execute(config: RunConfig, out: TextIO = sys.stdout) -> dict[str, Any]:
               "run the same command again to resume", file=out)
         raise
     finally:
-        cache.close()
+        if cache is not None:
+            cache.close()
+        if pool is not None:
+            pool.terminate()
     summary = summarize(config.run_id, store.load(), stats)
     store.finish(summary)
     return summary

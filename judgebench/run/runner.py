@@ -21,6 +21,7 @@ from judgebench.run.cache import ResponseCache
 from judgebench.run.plan import PlannedCall
 from judgebench.run.records import Judgment
 from judgebench.run.store import RunStore
+from judgebench.run.workers import WorkerPool
 
 MAX_BACKOFF_S = 60.0
 MAX_RETRY_AFTER_S = 300.0
@@ -35,7 +36,9 @@ class SessionStats:
     cache_hits: int = 0
     calls: int = 0               # HTTP / model calls made, retries included
     failed: int = 0
-    wall_s: float = 0.0
+    workers: int = 0             # processes making remote calls (0: this process)
+    worker_startup_s: float = 0.0
+    wall_s: float = 0.0          # from a ready pool to the last judgment
     aborted: dict[str, str] = field(default_factory=dict)   # judge -> reason
 
 
@@ -95,13 +98,30 @@ _SWAP = {"A": "B", "B": "A"}
 
 class Runner:
     def __init__(self, store: RunStore, cache: ResponseCache, run_id: str, *, progress: bool = True,
-                 seed: int = 0):
+                 seed: int = 0, pool: WorkerPool | None = None):
         self.store, self.cache, self.run_id = store, cache, run_id
         self.progress = progress
+        self.pool = pool
         self._rng = random.Random(seed)
         self.stats = SessionStats()
 
     async def run(self, calls: Sequence[PlannedCall]) -> SessionStats:
+        if self.pool is None:
+            return await self._run(calls)
+        started = time.perf_counter()
+        await self.pool.attach()
+        self.stats.workers = len(self.pool)
+        self.stats.worker_startup_s = time.perf_counter() - started
+        try:
+            return await self._run(calls)
+        finally:
+            await self.pool.aclose()
+
+    def _model_call(self, call: PlannedCall):
+        # The embedded judge stays in this process: its model is loaded once, here.
+        return complete if self.pool is None or call.judge.is_local else self.pool.complete
+
+    async def _run(self, calls: Sequence[PlannedCall]) -> SessionStats:
         started = time.perf_counter()
         self.stats.planned = len(calls)
         done = self.store.completed_keys()
@@ -150,7 +170,7 @@ class Runner:
             started = time.perf_counter()
             self.stats.calls += 1
             try:
-                reply = await complete(call.request)
+                reply = await self._model_call(call)(call.request)
             except CallError as exc:
                 last = exc
                 if exc.fatal:

@@ -84,10 +84,11 @@ def make_app(state: _State) -> web.Application:
         state.by_model[model] = state.by_model.get(model, 0) + 1
         messages = body.get("messages") or []
         prompt = next((m.get("content", "") for m in reversed(messages) if m.get("role") == "user"), "")
-        key = hashlib.sha256(json.dumps([model, messages], sort_keys=True).encode()).hexdigest()
-        attempt = state.attempts[key] = state.attempts.get(key, 0) + 1
         config = state.config
         fault = config.get("fault")
+        if fault:
+            key = hashlib.sha256(json.dumps([model, messages], sort_keys=True).encode()).hexdigest()
+            attempt = state.attempts[key] = state.attempts.get(key, 0) + 1
         if fault and attempt <= int(fault.get("times", 1)):
             mode = fault.get("mode", "status")
             if mode == "hang":
