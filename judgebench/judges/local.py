@@ -147,8 +147,10 @@ class LocalEngine:
         with self._lock:
             llm, formatter = self._load(name)
             tokens = self._tokens(llm, formatter(messages))
-            llm.reset()
-            llm.eval(tokens)
+            # Consecutive prompts share the system text and the template's opening; the
+            # KV cache already holds them, so only the rest is evaluated.
+            llm.n_tokens = shared_prefix(llm.input_ids[: llm.n_tokens], tokens)
+            llm.eval(tokens[llm.n_tokens:])
             logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm.ctx, -1),
                                            shape=(llm.n_vocab(),)).astype(np.float64)
             log_probs = logits - np.logaddexp.reduce(logits)
@@ -169,11 +171,19 @@ class LocalEngine:
         with self._lock:
             llm, formatter = self._load(name)
             tokens = self._tokens(llm, formatter(messages))
-            llm.reset()
             out = llm.create_completion(tokens, max_tokens=max_tokens, temperature=temperature,
                                         seed=seed, stop=["<|im_end|>", "<end_of_turn>"])
         usage = out["usage"]
         return LocalResult(out["choices"][0]["text"], usage["prompt_tokens"], usage["completion_tokens"])
+
+
+def shared_prefix(evaluated: Sequence[int], tokens: Sequence[int]) -> int:
+    """How many leading tokens can be reused; the last token is always evaluated again for its logits."""
+    limit = min(len(evaluated), len(tokens) - 1)
+    for index in range(limit):
+        if evaluated[index] != tokens[index]:
+            return index
+    return max(limit, 0)
 
 
 _ENGINE: LocalEngine | None = None

@@ -66,3 +66,23 @@ def test_unknown_local_model_is_a_clear_error(tmp_path):
     summary = execute(cfg)
     df = pd.read_json(cfg.output_dir / "judgments.jsonl", lines=True)
     assert not summary["complete"] and "unknown local model 'nope-1b'" in df.error[0]
+
+
+def test_reusing_the_shared_prompt_prefix_does_not_change_the_scores():
+    from judgebench.judges.local import engine, shared_prefix
+
+    assert shared_prefix([1, 2, 3, 4], [1, 2, 9, 4]) == 2
+    assert shared_prefix([1, 2, 3], [1, 2, 3]) == 2      # the last token is evaluated again
+    assert shared_prefix([], [5]) == 0
+    system = {"role": "system", "content": "You grade answers strictly."}
+    first = [system, {"role": "user", "content": "Answer: Paris is in France. Correct? Yes or No."}]
+    second = [system, {"role": "user", "content": "Answer: Lyon is the capital of France. Correct? Yes or No."}]
+    local = engine()
+    local.score("smollm2-135m", first, ["Yes", "No"])
+    reused = local.score("smollm2-135m", second, ["Yes", "No"])
+    llm, _ = local._models["smollm2-135m"]
+    llm.reset()
+    fresh = local.score("smollm2-135m", second, ["Yes", "No"])
+    assert reused.text == fresh.text
+    for choice in ("Yes", "No"):
+        assert reused.choice_logprobs[choice] == pytest.approx(fresh.choice_logprobs[choice], abs=1e-3)

@@ -7,19 +7,22 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.conftest import REPO
 
 CONCURRENCY = 2
 
 
-def start_run(tmp_path, server):
+def start_run(tmp_path, server, workers=0):
     judges = tmp_path / "judges"
     judges.mkdir(exist_ok=True)
     (judges / "scripted.yaml").write_text(
         f"model: openai/scripted\napi_base: {server.url}\nconcurrency: {CONCURRENCY}\n"
         "retry_base_s: 0.01\ntimeout_s: 10\n")
     command = [sys.executable, "-m", "judgebench.cli", "run", "dataset=demo_binary", "judges=[scripted]",
-               f"judge_dirs=[{judges}]", f"results_dir={tmp_path / 'results'}", "progress=false", "run_id=killed"]
+               f"judge_dirs=[{judges}]", f"results_dir={tmp_path / 'results'}", "progress=false", "run_id=killed",
+               f"workers={workers}"]
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
@@ -30,20 +33,49 @@ def finished_lines(path):
     return [json.loads(line) for line in path.read_text().splitlines(keepends=True) if line.endswith("\n")]
 
 
-def test_kill_9_then_resume(tmp_path, server):
+def children_of(pid):
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_kill_9_then_resume(tmp_path, server, workers):
     server.configure(latency=0.05)
     judgments = tmp_path / "results" / "killed" / "judgments.jsonl"
-    process = start_run(tmp_path, server)
+    process = start_run(tmp_path, server, workers)
     deadline = time.monotonic() + 60
     while len(finished_lines(judgments)) < 30 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
+    orphans = children_of(process.pid)
+    assert len(orphans) >= workers
     process.send_signal(signal.SIGKILL)
     process.wait()
+    # Worker processes notice their parent is gone (their request pipe closes) and exit.
+    deadline = time.monotonic() + 15
+    while any(alive(p) for p in orphans) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(p) for p in orphans)
     done_before = {r["key"] for r in finished_lines(judgments)}
     assert 30 <= len(done_before) < 126
     requests_before = server.state.requests
 
-    resumed = start_run(tmp_path, server)
+    resumed = start_run(tmp_path, server, workers)
     output = resumed.communicate(timeout=120)[0].decode()
     assert resumed.returncode == 0, output
     records = finished_lines(judgments)
