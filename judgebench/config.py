@@ -6,6 +6,7 @@ module and the CLI know about Hydra.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -161,7 +162,6 @@ class RunConfig:
 
 
 def _spec_dict(spec: Any) -> Any:
-    import dataclasses
     return dataclasses.asdict(spec) if dataclasses.is_dataclass(spec) else spec
 
 

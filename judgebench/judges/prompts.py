@@ -100,12 +100,11 @@ def consensus_label(item: Item, kind: TaskKind) -> Label | None:
     return winners[0] if len(winners) == 1 else None
 
 
-def select_examples(pool: Sequence[Item], kind: TaskKind, k: int,
-                    seed: int = 0) -> list[tuple[Mapping[str, Any], Label]]:
-    """k labelled examples, balanced across labels, in a fixed order chosen by `seed`."""
-    if k <= 0:
-        return []
+def example_queues(pool: Sequence[Item], kind: TaskKind, seed: int = 0) -> list[list[tuple[Item, Label]]]:
+    """Labelled items grouped by their consensus label, each group in a fixed order chosen by `seed`.
 
+    Items whose annotators have no majority are left out: they make no clear example.
+    """
     def order(item: Item) -> str:
         return hashlib.sha256(f"{seed}:{item.item_id}".encode()).hexdigest()
 
@@ -114,11 +113,25 @@ def select_examples(pool: Sequence[Item], kind: TaskKind, k: int,
         label = consensus_label(item, kind)
         if label is not None:
             by_label.setdefault(str(label), []).append((item, label))
+    return [by_label[key] for key in sorted(by_label)]
+
+
+def pick_examples(queues: Sequence[Sequence[tuple[Item, Label]]], k: int,
+                  exclude: str | None = None) -> list[tuple[Mapping[str, Any], Label]]:
+    """k examples taken round-robin across labels, never the item being judged (`exclude`)."""
+    iterators = [iter([entry for entry in queue if entry[0].item_id != exclude]) for queue in queues]
     chosen: list[tuple[Mapping[str, Any], Label]] = []
-    queues = [by_label[key] for key in sorted(by_label)]
-    while len(chosen) < k and any(queues):
-        for queue in queues:
-            if queue and len(chosen) < k:
-                item, label = queue.pop(0)
-                chosen.append((item.fields, label))
+    while len(chosen) < k and iterators:
+        for iterator in list(iterators):
+            entry = next(iterator, None)
+            if entry is None:
+                iterators.remove(iterator)
+            elif len(chosen) < k:
+                chosen.append((entry[0].fields, entry[1]))
     return chosen
+
+
+def select_examples(pool: Sequence[Item], kind: TaskKind, k: int,
+                    seed: int = 0) -> list[tuple[Mapping[str, Any], Label]]:
+    """k labelled examples, balanced across labels, in a fixed order chosen by `seed`."""
+    return pick_examples(example_queues(pool, kind, seed), k) if k > 0 else []

@@ -10,7 +10,9 @@ from typing import Sequence
 from judgebench.data.schema import Dataset, TaskKind
 from judgebench.judges.llm import ModelRequest
 from judgebench.judges.parse import verdict_choices
-from judgebench.judges.prompts import CriteriaPrompt, render_messages, select_examples, swap_sides, validate_prompt
+from judgebench.judges.prompts import (
+    CriteriaPrompt, example_queues, pick_examples, render_messages, swap_sides, validate_prompt,
+)
 from judgebench.judges.spec import JudgeSpec
 
 
@@ -40,7 +42,9 @@ def plan_calls(dataset: Dataset, judges: Sequence[JudgeSpec], prompts: Sequence[
     spec = dataset.spec
     for prompt in prompts:
         validate_prompt(prompt, spec.column_names, spec.kind, spec.name)
-    shared_examples = select_examples(dataset.items, spec.kind, few_shot_k + 1, few_shot_seed) if few_shot_k else []
+    # Only the head of each label's queue is ever used: k examples, plus one spare per label
+    # for the item that is itself an example.
+    queues = [q[:few_shot_k + 1] for q in example_queues(dataset.items, spec.kind, few_shot_seed)]
     calls: list[PlannedCall] = []
     for judge in judges:
         choices = tuple(verdict_choices(spec.kind, spec.scale)) if judge.is_local else None
@@ -48,8 +52,8 @@ def plan_calls(dataset: Dataset, judges: Sequence[JudgeSpec], prompts: Sequence[
             ("AB",) if spec.kind is TaskKind.PAIRWISE else (None,)
         for prompt in prompts:
             for item in dataset.items:
-                # The k examples are the same for every item, except that an item never sees itself.
-                examples = [e for e in shared_examples if e[0] is not item.fields][:few_shot_k]
+                # The same k examples for every item, except that an item never sees itself.
+                examples = pick_examples(queues, few_shot_k, exclude=item.item_id) if few_shot_k else []
                 for order in orders:
                     fields = swap_sides(item.fields) if order == "BA" else item.fields
                     shown = [(swap_sides(f), _flip(l)) if order == "BA" else (f, l) for f, l in examples]

@@ -25,6 +25,7 @@ from judgebench.run.workers import WorkerPool
 
 MAX_BACKOFF_S = 60.0
 MAX_RETRY_AFTER_S = 300.0
+_SWAP = {"A": "B", "B": "A"}
 
 
 @dataclass
@@ -92,8 +93,6 @@ def make_judgment(call: PlannedCall, run_id: str, reply: ModelReply | None, *, l
         cost_usd=reply.cost_usd if reply else None, latency_s=latency_s, cached=cached, error=error,
         attempts=attempts)
 
-
-_SWAP = {"A": "B", "B": "A"}
 
 
 class Runner:

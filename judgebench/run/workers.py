@@ -17,6 +17,7 @@ import gc
 import itertools
 import json
 import os
+import signal
 import multiprocessing
 from typing import Any
 
@@ -138,6 +139,8 @@ def _child(request_read: int, reply_write: int, parent_fds: list[int]) -> None:
     # Drop the parent's ends of every pipe, so each worker sees EOF when the parent goes away.
     for fd in parent_fds:
         os.close(fd)
+    # Ctrl-C reaches the whole process group; the parent decides, and closing the pipes ends us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     asyncio.run(_serve(request_read, reply_write))
 
 

@@ -205,3 +205,15 @@ def test_truthfulqa_pools_repeated_answers(shared_data):
     assert len(dataset) < 22434 and all(i.fields["input"] for i in dataset.items)
     # 67 rows upstream have an empty answer; they are kept (and labelled), not dropped.
     assert sum(i.fields["output"] == "" for i in dataset.items) > 0
+
+
+def test_mt_bench_second_turns_carry_the_earlier_conversation(shared_data):
+    from judgebench.config import prompt_spec
+    from judgebench.judges.prompts import render_messages
+
+    raw = json.loads(json.dumps(load_group_entry("dataset", "mt_bench")).replace("${data_root}", str(shared_data)))
+    dataset = load_dataset(dataset_spec(raw))
+    item = next(i for i in dataset.items if i.fields["turn"] == 2)
+    text = render_messages(prompt_spec(raw["default_prompt"]), item.fields)[-1]["content"]
+    assert "### Assistant:" in item.fields["history_a"] and item.fields["history_a"] in text
+    assert item.fields["input"] in text and item.fields["response_b"] in text

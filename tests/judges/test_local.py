@@ -86,3 +86,13 @@ def test_reusing_the_shared_prompt_prefix_does_not_change_the_scores():
     assert reused.text == fresh.text
     for choice in ("Yes", "No"):
         assert reused.choice_logprobs[choice] == pytest.approx(fresh.choice_logprobs[choice], abs=1e-3)
+
+
+def test_a_user_given_gguf_file_uses_its_own_chat_template(tmp_path):
+    from judgebench.judges.local import LOCAL_MODELS
+
+    path = LOCAL_MODELS.get("smollm2-135m").locate()
+    cfg = config(tmp_path, [{"name": "own", "model": f"local/{path}"}], limit=2)
+    summary = execute(cfg)
+    df = pd.read_json(cfg.output_dir / "judgments.jsonl", lines=True)
+    assert summary["complete"] and df.value.isin([0, 1]).all()

@@ -7,7 +7,7 @@ from judgebench.judges.prompts import (
 )
 
 BUILTIN = ["faithfulness", "correctness", "relevance", "helpfulness", "harmlessness", "coherence",
-           "helpfulness_likert", "dialogue_overall", "pairwise"]
+           "helpfulness_likert", "dialogue_overall", "pairwise", "pairwise_multiturn"]
 
 
 def test_placeholders_and_escaped_braces():

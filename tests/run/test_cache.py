@@ -21,10 +21,12 @@ def test_round_trip_and_persistence(tmp_path):
 
 def test_pending_writes_are_visible_to_reads_and_flushed_in_batches(tmp_path):
     cache = ResponseCache(tmp_path / "c.sqlite")
-    cache.put("a", "m", reply(1), None)
-    assert "a" in cache.get_many(["a"])
     other = ResponseCache(tmp_path / "c.sqlite")
-    assert other.get_many(["a"]) != {} if True else None
+    cache.put("a", "m", reply(1), None)
+    assert other.get_many(["a"]) == {}                     # still pending in the writer
+    assert "a" in cache.get_many(["a"])                    # a read flushes pending writes first ...
+    assert "a" in other.get_many(["a"])                    # ... to disk, where every connection sees them
     for n in range(FLUSH_EVERY):
         cache.put(f"b{n}", "m", reply(n), None)
+    # A full batch is written without any read or close.
     assert len(other.get_many([f"b{n}" for n in range(FLUSH_EVERY)])) == FLUSH_EVERY

@@ -86,3 +86,22 @@ def test_kill_9_then_resume(tmp_path, server, workers):
     assert server.state.requests - requests_before <= 126 - len(done_before) + CONCURRENCY
     summary = json.loads((judgments.parent / "summary.json").read_text())
     assert summary["complete"] and summary["session"]["already_done"] == len(done_before)
+
+
+def test_ctrl_c_then_resume(tmp_path, server):
+    server.configure(latency=0.05)
+    judgments = tmp_path / "results" / "killed" / "judgments.jsonl"
+    process = start_run(tmp_path, server, workers=2)
+    deadline = time.monotonic() + 60
+    while len(finished_lines(judgments)) < 20 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    output = process.communicate(timeout=30)[0].decode()
+    assert process.returncode == 130, output
+    assert "run the same command again to resume" in output
+    done_before = len(finished_lines(judgments))
+    resumed = start_run(tmp_path, server, workers=2)
+    assert resumed.communicate(timeout=120)[0] is not None and resumed.returncode == 0
+    records = finished_lines(judgments)
+    assert len(records) == 126 and len({r["key"] for r in records}) == 126 and done_before >= 20
+    assert server.state.requests - 126 <= CONCURRENCY

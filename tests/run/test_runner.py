@@ -191,3 +191,28 @@ def test_backoff_grows_with_jitter_and_prefers_retry_after():
     for attempt, delay in enumerate(delays):
         assert 2 ** attempt / 2 <= delay <= 2 ** attempt
     assert backoff_delay(0, 1.0, 7.0, rng) == 7.0
+
+
+def test_few_shot_examples_come_from_labelled_items_but_never_the_item_itself(tmp_path, server):
+    cfg = config(tmp_path, [judge(server)], limit=10, few_shot={"k": 2, "seed": 3})
+    from judgebench.run.job import prepare
+    dataset, calls = prepare(cfg)
+    for call in calls:
+        messages = call.request.messages
+        assert [m["role"] for m in messages] == ["system", "user", "assistant", "user", "assistant", "user"]
+        assert {messages[2]["content"], messages[4]["content"]} == {"Verdict: Yes", "Verdict: No"}
+        item = next(i for i in dataset.items if i.item_id == call.item_id)
+        assert item.fields["output"] not in messages[1]["content"] + messages[3]["content"]
+    summary = execute(cfg)
+    assert summary["complete"] and server.state.requests == 10
+
+
+def test_unknown_schema_versions_are_refused(tmp_path, server):
+    from judgebench.run.records import SchemaError
+    cfg = config(tmp_path, [judge(server)], limit=2)
+    execute(cfg)
+    path = cfg.output_dir / "judgments.jsonl"
+    record = json.loads(path.read_text().splitlines()[0]) | {"schema_version": 99}
+    path.write_text(json.dumps(record) + "\n")
+    with pytest.raises(SchemaError, match="version 99"):
+        RunStore(cfg.output_dir).load()
