@@ -65,27 +65,35 @@ def bootstrap_ci(metric: Callable[..., float], *arrays: Sequence, resamples: int
 
 # --- binary metrics from confusion counts --------------------------------------------------------
 
-BINARY_METRICS = ("accuracy", "balanced_accuracy", "precision", "recall", "f1", "mcc", "kappa")
+BINARY_METRICS = ("accuracy", "balanced_accuracy", "precision", "recall", "f1", "macro_precision", "macro_recall",
+                  "macro_f1", "mcc", "kappa")
 
 
 def binary_metrics_from_counts(tp, fp, fn, tn) -> dict[str, np.ndarray]:
     """Each binary metric (positive class 1) from confusion counts; arrays broadcast, NaN when undefined."""
     tp, fp, fn, tn = (np.asarray(x, dtype=float) for x in (tp, fp, fn, tn))
     n = tp + fp + fn + tn
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)     # nanmean of two undefined classes
         precision = tp / (tp + fp)
         recall = tp / (tp + fn)
         specificity = tn / (tn + fp)
         observed = (tp + tn) / n
         chance = ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / n ** 2
         mcc_den = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+        negative_precision, negative_recall = tn / (tn + fn), specificity
+        f1, negative_f1 = 2 * tp / (2 * tp + fp + fn), 2 * tn / (2 * tn + fn + fp)
         return {
             "accuracy": observed,
             "balanced_accuracy": np.where(np.isnan(recall), specificity,
                                           np.where(np.isnan(specificity), recall, (recall + specificity) / 2)),
             "precision": precision,
             "recall": recall,
-            "f1": 2 * tp / (2 * tp + fp + fn),
+            "f1": f1,
+            # macro means leave an undefined class out, as precision_recall_f1 does
+            "macro_precision": np.nanmean(np.stack([precision, negative_precision]), axis=0),
+            "macro_recall": np.nanmean(np.stack([recall, negative_recall]), axis=0),
+            "macro_f1": np.nanmean(np.stack([f1, negative_f1]), axis=0),
             "mcc": np.where(mcc_den > 0, (tp * tn - fp * fn) / mcc_den, np.nan),
             "kappa": np.where(chance < 1, (observed - chance) / (1 - chance), np.nan),
         }

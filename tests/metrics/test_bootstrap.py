@@ -51,6 +51,9 @@ def test_binary_metrics_from_counts_match_sklearn(seed):
     assert got["f1"] == pytest.approx(sk.f1_score(y, p))
     assert got["mcc"] == pytest.approx(sk.matthews_corrcoef(y, p))
     assert got["kappa"] == pytest.approx(sk.cohen_kappa_score(y, p))
+    assert got["macro_f1"] == pytest.approx(sk.f1_score(y, p, average="macro"))
+    assert got["macro_precision"] == pytest.approx(sk.precision_score(y, p, average="macro"))
+    assert got["macro_recall"] == pytest.approx(sk.recall_score(y, p, average="macro"))
 
 
 def test_counts_bootstrap_agrees_with_item_bootstrap():

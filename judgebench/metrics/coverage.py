@@ -1,0 +1,92 @@
+"""Failed verdicts (None) are never dropped silently, and the human ceiling.
+
+`apply_policy` makes the choice explicit for the per-item metrics: `count_as_wrong`
+(default) replaces a failure by a wrong answer, `exclude` removes the item; both report
+the coverage, the share of items that had a usable verdict.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from judgebench.metrics.pairwise import POLICIES
+
+Label = int | float | str
+
+
+@dataclass(frozen=True)
+class Aligned:
+    human: np.ndarray
+    judge: np.ndarray
+    coverage: float
+    items: int
+
+
+def wrong_answer(kind: str, truth: Label, scale: tuple[float, float] = (1, 5)) -> Label:
+    """The verdict a failure stands for under count_as_wrong: the other class, or the far end of the scale."""
+    if kind == "binary":
+        return 1 - int(truth)
+    if kind == "pairwise":
+        return "B" if truth == "A" else "A"
+    low, high = scale
+    return low if abs(float(truth) - low) > abs(float(truth) - high) else high
+
+
+def apply_policy(kind: str, human: Sequence[Label], judge: Sequence[Label | None], *,
+                 policy: str = "count_as_wrong", scale: tuple[float, float] = (1, 5)) -> Aligned:
+    if policy not in POLICIES:
+        raise ValueError(f"policy must be one of {POLICIES}, got {policy!r}")
+    usable = np.array([v is not None and not (isinstance(v, float) and np.isnan(v)) for v in judge], dtype=bool)
+    coverage = float(usable.mean()) if len(usable) else float("nan")
+    if policy == "exclude":
+        keep = np.flatnonzero(usable)
+        return Aligned(np.asarray(human, dtype=object)[keep], np.asarray(judge, dtype=object)[keep], coverage,
+                       len(judge))
+    filled = [v if ok else wrong_answer(kind, h, scale) for v, h, ok in zip(judge, human, usable)]
+    return Aligned(np.asarray(human, dtype=object), np.asarray(filled, dtype=object), coverage, len(judge))
+
+
+def consensus(labels: Sequence[Label], kind: str) -> Label | None:
+    """The humans' answer: the mean for likert, else the majority (None when the top is tied)."""
+    if not labels:
+        return None
+    if kind == "likert":
+        return float(np.mean([float(v) for v in labels]))
+    counts = Counter(labels).most_common()
+    return counts[0][0] if len(counts) == 1 or counts[0][1] > counts[1][1] else None
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    value: float                 # mean over annotators of their leave-one-out score
+    per_annotator: dict[str, float]
+    items: int                   # items with at least two labels
+
+
+def human_ceiling(labels: Sequence[Sequence[Label]], annotators: Sequence[Sequence[str] | None], kind: str,
+                  metric: Callable[[np.ndarray, np.ndarray], float]) -> Ceiling:
+    """Each annotator scored against the consensus of the others on the items they share,
+    with the same metric the judges get: what humans achieve with each other.
+
+    Without annotator ids the label's position stands in for the annotator."""
+    per: dict[str, tuple[list, list]] = {}
+    multi = 0
+    for item_labels, names in zip(labels, annotators):
+        if len(item_labels) < 2:
+            continue
+        multi += 1
+        names = list(names) if names else [f"annotator {i + 1}" for i in range(len(item_labels))]
+        for index, (name, label) in enumerate(zip(names, item_labels)):
+            others = consensus([v for i, v in enumerate(item_labels) if i != index], kind)
+            if others is not None:
+                per.setdefault(name, ([], []))
+                per[name][0].append(others)
+                per[name][1].append(label)
+    scores = {name: float(metric(np.asarray(truth, dtype=object), np.asarray(given, dtype=object)))
+              for name, (truth, given) in per.items() if len(truth) >= 2}
+    defined = [v for v in scores.values() if not np.isnan(v)]
+    return Ceiling(float(np.mean(defined)) if defined else float("nan"), scores, multi)
