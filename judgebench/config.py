@@ -68,6 +68,20 @@ def load_group_entry(group: str, name: str, extra_dirs: tuple[str, ...] = ()) ->
     raise ConfigError(unknown_name(group, name, group_names(group, extra_dirs)))
 
 
+def named_dataset(name: str, *, data_root: str | None = None, overrides: Mapping[str, Any] | None = None,
+                  extra_columns: Mapping[str, str] | None = None) -> DatasetSpec:
+    """A shipped dataset config outside a Hydra run, with `${data_root}` resolved as conf/config.yaml does."""
+    from omegaconf import OmegaConf
+
+    entry = load_group_entry("dataset", name) | dict(overrides or {})
+    if extra_columns:
+        entry["columns"] = dict(entry.get("columns") or {}) | dict(extra_columns)
+    default_root = yaml.safe_load((conf_dir() / "config.yaml").read_text())["data_root"]
+    resolved = OmegaConf.to_container(OmegaConf.create({"data_root": data_root or default_root, "dataset": entry}),
+                                      resolve=True)
+    return dataset_spec(resolved["dataset"])
+
+
 # --- sections -> specs -----------------------------------------------------------------------
 
 def dataset_spec(data: Mapping[str, Any]) -> DatasetSpec:

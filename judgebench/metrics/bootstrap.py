@@ -109,3 +109,20 @@ def binary_bootstrap(y_true: Sequence[int], y_pred: Sequence[int], *, resamples:
     draws = np.random.default_rng(seed).multinomial(n, counts / n, size=resamples)
     samples = binary_metrics_from_counts(draws[:, 3], draws[:, 1], draws[:, 2], draws[:, 0])
     return {name: _percentiles(float(estimate[name]), samples[name], level) for name in BINARY_METRICS}
+
+
+def ratio_bootstrap(hits: Sequence[float], totals: Sequence[float], *, resamples: int = 1000, level: float = 0.95,
+                    seed: int | None = 0, clusters: Sequence | None = None) -> Interval:
+    """Interval of sum(hits) / sum(totals) over resampled items, for rates whose items weigh
+    differently (MT-Bench counts every human vote, so an item weighs its number of votes)."""
+    hits, totals = np.asarray(hits, dtype=float), np.asarray(totals, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        estimate = float(hits.sum() / totals.sum()) if totals.sum() else float("nan")
+        rng = np.random.default_rng(seed)
+        if clusters is None:
+            index = rng.integers(0, len(hits), size=(resamples, len(hits)))
+            samples = hits[index].sum(axis=1) / totals[index].sum(axis=1)
+        else:
+            samples = np.array([hits[i].sum() / totals[i].sum()
+                                for i in resample_indices(len(hits), resamples, rng, clusters)])
+    return _percentiles(estimate, samples, level)

@@ -1,0 +1,1 @@
+"""Scoring judges against humans: verdict sources, and the metric table of a task kind."""

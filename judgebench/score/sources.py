@@ -1,0 +1,112 @@
+"""Where verdicts come from: a run folder, a column of the dataset, or a file of recorded verdicts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from judgebench.data.load import field_value
+from judgebench.data.readers import read_file
+from judgebench.data.schema import DataError, Dataset, Item, Label, TaskKind
+from judgebench.metrics.pairwise import flip
+from judgebench.run.records import SCHEMA_VERSION
+from judgebench.run.store import RunStore
+from judgebench.score.table import JudgeVerdicts
+
+_WORDS = {"binary": {"1": 1, "0": 0, "yes": 1, "no": 0, "true": 1, "false": 0, "pass": 1, "fail": 0},
+          "pairwise": {"a": "A", "b": "B", "tie": "tie"}}
+
+
+def to_verdict(kind: TaskKind, raw: Any, mapping: Mapping[str, Label]) -> Label | None:
+    """A recorded verdict as a label; null is a failed verdict; anything else unknown is an error."""
+    if raw is None or (isinstance(raw, float) and raw != raw):
+        return None
+    key = raw.strip() if isinstance(raw, str) else raw
+    if str(key) in mapping:
+        return mapping[str(key)]
+    if kind is TaskKind.LIKERT:
+        return float(key)
+    if isinstance(key, bool):
+        return int(key)
+    word = _WORDS[kind.value].get(str(key).lower())
+    if word is None:
+        raise ValueError(f"verdict {raw!r} is not a {kind.value} label; add a mapping (--map {raw}=...)")
+    return word
+
+
+def from_run(directory: str | Path) -> tuple[TaskKind, tuple[float, float], list[Item], list[JudgeVerdicts]]:
+    """A run's items and judgments; sample 0 of each judge x prompt (the AB order, and BA flipped back)."""
+    directory = Path(directory)
+    manifest = json.loads((directory / "manifest.json").read_text())
+    if manifest.get("schema_version") != SCHEMA_VERSION:
+        raise DataError(f"schema version {manifest.get('schema_version')!r} is not supported",
+                        path=str(directory / "manifest.json"))
+    kind = TaskKind(manifest["dataset"]["kind"])
+    scale = tuple(manifest.get("config", {}).get("dataset", {}).get("scale") or (1, 5))
+    items = []
+    with open(directory / "items.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            annotators = tuple(row["annotators"]) if row.get("annotators") else None
+            items.append(Item(row["item_id"], row["fields"], tuple(row["human"]), annotators, row.get("source", "")))
+    judges: dict[str, dict[str, dict]] = {}
+    prompts = {j.prompt_id for j in RunStore(directory).load()}
+    for judgment in RunStore(directory).load():
+        if judgment.sample != 0:
+            continue
+        name = judgment.judge_id if len(prompts) == 1 else f"{judgment.judge_id}/{judgment.prompt_id}"
+        orders = judges.setdefault(name, {"AB": {}, "BA": {}})
+        orders["BA" if judgment.order == "BA" else "AB"][judgment.item_id] = judgment.value
+    verdicts = [JudgeVerdicts(name, o["AB"], o["BA"] or None) for name, o in sorted(judges.items())]
+    return kind, scale, items, verdicts
+
+
+def from_dataset_column(dataset: Dataset, column: str, mapping: Mapping[str, Label]) -> JudgeVerdicts:
+    """A column of the dataset itself (added to the spec's columns as `column`) read as a judge."""
+    first = {}
+    for item in dataset.items:
+        try:
+            first[item.item_id] = to_verdict(dataset.kind, item.fields.get(column), mapping)
+        except ValueError as exc:
+            raise DataError(str(exc), path=item.source, column=column) from None
+    return JudgeVerdicts(column, first)
+
+
+def from_file(path: str, kind: TaskKind, *, id_column: str, column: str, mapping: Mapping[str, Label],
+              second_column: str | None = None, second_is_raw: bool = False,
+              where: Mapping[str, str] | None = None, name: str | None = None) -> JudgeVerdicts:
+    """Recorded verdicts in JSONL / CSV / Parquet: one row per item, keyed by `id_column`.
+
+    `second_column` holds the verdict on the swapped order; `second_is_raw` when it is as the
+    judge said it (A meaning the response shown first), so it is flipped back here."""
+    first: dict[str, Label | None] = {}
+    second: dict[str, Label | None] = {}
+    for row in read_file(path):
+        record = row.record
+        if where and any(str(field_value(record, k, None)) != v for k, v in where.items()):
+            continue
+        item_id = field_value(record, id_column, None)
+        if item_id is None:
+            raise row.error("missing id", id_column)
+        for target, source, raw_order in ((first, column, False), (second, second_column, second_is_raw)):
+            if source is None:
+                continue
+            try:
+                value = to_verdict(kind, field_value(record, source, None), mapping)
+            except ValueError as exc:
+                raise row.error(str(exc), source) from None
+            target[str(item_id)] = flip(value) if raw_order else value
+    if not first:
+        raise DataError("no verdicts found (check --where and the column names)", path=path)
+    return JudgeVerdicts(name or column, first, second or None)
+
+
+def parse_pairs(pairs: Sequence[str], what: str) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.rpartition("=")
+        if not sep:
+            raise ValueError(f"{what} takes KEY=VALUE, got {pair!r}")
+        out[key] = value
+    return out
