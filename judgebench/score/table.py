@@ -94,12 +94,17 @@ def _per_item(kind, items, first, options, clusters, scale) -> dict[str, Any]:
                          ("pearson", ag.pearson_score), ("mae", ag.mean_absolute_error),
                          ("qwk", lambda h, j: ag.rounded_qwk_score(h, j, scale=(low, high)))):
         result["metrics"][name] = _entry(bootstrap_ci(metric, human, judge, clusters=kept_clusters, **ci))
-    systems = [items[n].fields.get("system") for n in keep]
-    if all(s is not None for s in systems) and len(set(systems)) > 2 and options.policy == "count_as_wrong":
-        for method in ("spearman", "kendall", "pearson"):
-            result["metrics"][f"system_{method}"] = {
-                "estimate": ag.grouped_correlation(judge, human, systems, method=method, level="system"),
-                "low": float("nan"), "high": float("nan")}
+    # The SummEval / Topical-Chat levels: per generating system (means), and within each source
+    # document averaged ("summary-level"); no interval is computed for them.
+    for field, level, prefix in (("system", "system", "system"), ("document", "within", "summary")):
+        groups = [items[n].fields.get(field) for n in keep]
+        if options.policy == "exclude":
+            groups = [g for g, n in zip(groups, keep) if first[n] is not None]
+        if all(g is not None for g in groups) and len(set(groups)) > 2:
+            for method in ("spearman", "kendall", "pearson"):
+                result["metrics"][f"{prefix}_{method}"] = {
+                    "estimate": ag.grouped_correlation(judge, human, groups, method=method, level=level),
+                    "low": float("nan"), "high": float("nan")}
     return result
 
 
