@@ -1,0 +1,1 @@
+"""Arena ratings of judges: battles, Bradley-Terry, online Elo."""
