@@ -2,6 +2,7 @@
 
     judgebench run [HYDRA OVERRIDES...] [--dry-run]   label a dataset with judges (Hydra-configured)
     judgebench score RUN_DIR | --dataset NAME ...     agreement with the humans, with CIs (no model calls)
+    judgebench leaderboard [RUN_DIR ...]              arena ratings, metrics, bias probes -> leaderboard/
     judgebench list                                   datasets, judges and prompts that ship
 """
 
@@ -72,6 +73,7 @@ def _run(argv: list[str]) -> int:
 
 def _score(argv: list[str]) -> int:
     import argparse
+    import dataclasses
     import json
 
     parser = argparse.ArgumentParser(prog="judgebench score", description=(
@@ -129,7 +131,7 @@ def _score(argv: list[str]) -> int:
                 if not items:
                     raise DataError("no verdict matches an item id of the dataset", path=args.verdicts)
             if args.name:
-                judges = [type(j)(args.name, j.first, j.second) for j in judges]
+                judges = [dataclasses.replace(j, name=args.name) for j in judges]
         else:
             parser.error("give a run folder, or --dataset with --dataset-column or --verdicts and --column")
         result = score_all(kind, items, judges, options, scale)
@@ -140,6 +142,36 @@ def _score(argv: list[str]) -> int:
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(result, fh, indent=2, default=str)
+    return 0
+
+
+def _leaderboard(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="judgebench leaderboard", description=(
+        "Build the published leaderboard (index.html, leaderboard.md, data.json, plots/) from runs."))
+    parser.add_argument("runs", nargs="*", help="results/<run_id> folders (default: every run in --results)")
+    parser.add_argument("--results", default="results")
+    parser.add_argument("--out", default="leaderboard")
+    parser.add_argument("--resamples", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    from judgebench.data.schema import DataError
+    from judgebench.report.publish import find_runs, publish
+
+    runs = args.runs or find_runs(args.results)
+    if not runs:
+        print(f"judgebench: no runs in {args.results}/; run `judgebench run` first", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        data = publish(runs, args.out, resamples=args.resamples, rounds=args.rounds, seed=args.seed)
+    except (DataError, FileNotFoundError, ValueError) as exc:
+        print(f"judgebench: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"leaderboard of {len(runs)} run(s), {len(data['datasets'])} dataset(s), {data['battles']} battles: "
+          f"{args.out}/index.html")
     return 0
 
 
@@ -165,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         return _run(rest)
     if command == "score":
         return _score(rest)
+    if command == "leaderboard":
+        return _leaderboard(rest)
     if command == "list":
         return _list()
     print(f"judgebench: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)

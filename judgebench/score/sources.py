@@ -50,15 +50,15 @@ def from_run(directory: str | Path) -> tuple[TaskKind, tuple[float, float], list
             row = json.loads(line)
             annotators = tuple(row["annotators"]) if row.get("annotators") else None
             items.append(Item(row["item_id"], row["fields"], tuple(row["human"]), annotators, row.get("source", "")))
-    judges: dict[str, dict[str, dict]] = {}
-    prompts = {j.prompt_id for j in RunStore(directory).load()}
-    for judgment in RunStore(directory).load():
-        if judgment.sample != 0:
-            continue
-        name = judgment.judge_id if len(prompts) == 1 else f"{judgment.judge_id}/{judgment.prompt_id}"
-        orders = judges.setdefault(name, {"AB": {}, "BA": {}})
-        orders["BA" if judgment.order == "BA" else "AB"][judgment.item_id] = judgment.value
-    verdicts = [JudgeVerdicts(name, o["AB"], o["BA"] or None) for name, o in sorted(judges.items())]
+    judges: dict[tuple[str, str], dict[str, dict]] = {}
+    judgments = RunStore(directory).load()
+    prompts = {j.prompt_id for j in judgments}
+    for judgment in judgments:
+        if judgment.sample == 0:
+            orders = judges.setdefault((judgment.judge_id, judgment.prompt_id), {"AB": {}, "BA": {}})
+            orders["BA" if judgment.order == "BA" else "AB"][judgment.item_id] = judgment.value
+    verdicts = [JudgeVerdicts(judge if len(prompts) == 1 else f"{judge}/{prompt}", o["AB"], o["BA"] or None, judge,
+                              prompt) for (judge, prompt), o in sorted(judges.items())]
     return kind, scale, items, verdicts
 
 

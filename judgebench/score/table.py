@@ -31,6 +31,12 @@ class JudgeVerdicts:
     name: str
     first: Mapping[str, Label | None]
     second: Mapping[str, Label | None] | None = None
+    judge_id: str | None = None       # the run's judge, when `name` also carries the prompt
+    prompt_id: str | None = None
+
+    @property
+    def judge(self) -> str:
+        return self.judge_id or self.name
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The published leaderboard: numbers (leaderboard), figures (plots), pages (render), files (publish)."""

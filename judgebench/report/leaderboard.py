@@ -1,0 +1,197 @@
+"""The leaderboard's numbers: a pure function of the runs (their items, judgments and summaries)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import warnings
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from judgebench.arena.battles import item_battles
+from judgebench.arena.bradley_terry import Battles, arena_ratings, online_elo
+from judgebench.data.schema import Item, TaskKind
+from judgebench.metrics.agreement import UndefinedMetricWarning, confusion_matrix
+from judgebench.metrics.bias import (
+    calibration, family_wins, longer_wins, position_bias, prompt_sensitivity, sample_consistency,
+)
+from judgebench.metrics.coverage import consensus
+from judgebench.run.records import Judgment
+from judgebench.run.store import RunStore
+from judgebench.score.report import score_all
+from judgebench.score.sources import from_run
+from judgebench.score.table import JudgeVerdicts, ScoreOptions, _combined
+
+MAIN_METRICS = {"binary": ("accuracy", "kappa"), "likert": ("spearman", "kendall"),
+                "pairwise": ("mt_bench_with_ties", "mt_bench_without_ties")}
+
+
+@dataclass(frozen=True)
+class RunData:
+    dataset: str
+    kind: TaskKind
+    scale: tuple[float, float]
+    items: list[Item]
+    verdicts: list[JudgeVerdicts]
+    judgments: list[Judgment]
+    summary: dict[str, Any]
+    families: dict[str, str]          # judge id -> model family, from the judge specs
+
+
+def load_run(directory: str | Path) -> RunData:
+    directory = Path(directory)
+    kind, scale, items, verdicts = from_run(directory)
+    manifest = json.loads((directory / "manifest.json").read_text())
+    summary_path = directory / "summary.json"
+    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {"judges": {}}
+    families = {j["name"]: j["family"] for j in manifest.get("judges", []) if j.get("family")}
+    return RunData(manifest["dataset"]["name"], kind, scale, items, verdicts, RunStore(directory).load(), summary,
+                   families)
+
+
+def _finite(value: float) -> float | None:
+    return None if value is None or (isinstance(value, float) and not np.isfinite(value)) else float(value)
+
+
+def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) -> dict[str, Any]:
+    first = runs[0]
+    kind, items = first.kind, first.items
+    every = [v for run in runs for v in run.verdicts]
+    prompts_per_judge: dict[str, set] = {}
+    for v in every:
+        prompts_per_judge.setdefault(v.judge, set()).add(v.prompt_id)
+    # A judge seen with several criteria prompts (e.g. a prompt sweep) appears once per prompt.
+    verdicts = {(v.judge if len(prompts_per_judge[v.judge]) == 1 else f"{v.judge}/{v.prompt_id}"):
+                dataclasses.replace(v, name=v.judge if len(prompts_per_judge[v.judge]) == 1
+                                    else f"{v.judge}/{v.prompt_id}") for v in every}
+    judgments = [j for run in runs for j in run.judgments]
+    costs = {name: s for run in runs for name, s in run.summary.get("judges", {}).items()}
+    families = {name: family for run in runs for name, family in run.families.items()}
+    scores = score_all(kind, items, list(verdicts.values()), options, first.scale)
+    combined = {name: ({k: _combined(v.first.get(k), v.second.get(k)) for k in v.first} if v.second else dict(v.first))
+                for name, v in verdicts.items()}
+    records = item_battles(kind, items, combined)
+    arena = arena_ratings(Battles.from_records(records), rounds=rounds, seed=options.seed) if records else []
+    truth = {i.item_id: consensus(list(i.human), kind.value) for i in items}
+    judges = {}
+    for name, v in verdicts.items():
+        entry = scores["judges"][name]
+        cost = costs.get(v.judge, {})
+        judges[name] = {
+            "coverage": entry["coverage"],
+            "metrics": entry["metrics"],
+            "cost_per_1k_usd": cost.get("cost_per_1k_usd"),
+            "latency_s_p50": cost.get("latency_s_p50"),
+            "bias": _bias(kind, items, v, [j for j in judgments if j.judge_id == v.judge], truth,
+                          families.get(v.judge)),
+            "confusion": _confusion(kind, items, combined[name], truth),
+        }
+    _prompt_sensitivity(judges, verdicts, MAIN_METRICS[kind.value][0])
+    names = sorted(verdicts)
+    agreement = [[_same_verdict(combined[a], combined[b]) for b in names] for a in names]
+    return {"kind": kind.value, "items": len(items), "main_metrics": list(MAIN_METRICS[kind.value]),
+            "judges": judges, "humans": scores["humans"], "comparisons": scores["comparisons"],
+            "arena": [r.__dict__ for r in arena], "online_elo": online_elo(records),
+            "battles": len(records), "agreement_matrix": {"judges": names, "values": agreement},
+            "records": records}
+
+
+def _prompt_sensitivity(judges: dict[str, dict], verdicts: dict[str, JudgeVerdicts], metric: str) -> None:
+    """A judge run with several criteria prompts: the spread of its agreement across them."""
+    by_judge: dict[str, dict[str, float]] = {}
+    for name, v in verdicts.items():
+        if name != v.judge:                       # named judge/prompt
+            value = judges[name]["metrics"].get(metric, {}).get("estimate")
+            if value is not None:
+                by_judge.setdefault(v.judge, {})[name[len(v.judge) + 1:]] = value
+    for judge, by_prompt in by_judge.items():
+        if len(by_prompt) > 1:
+            sensitivity = prompt_sensitivity(by_prompt)
+            for name, v in verdicts.items():
+                if v.judge == judge:
+                    judges[name]["bias"]["prompt_spread"] = _finite(sensitivity.spread)
+
+
+def _same_verdict(a: dict, b: dict) -> float | None:
+    shared = [k for k in a if k in b and a[k] is not None and b[k] is not None]
+    return float(np.mean([a[k] == b[k] for k in shared])) if shared else None
+
+
+def _confusion(kind: TaskKind, items: Sequence[Item], verdicts: dict, truth: dict) -> dict | None:
+    if kind is TaskKind.LIKERT:
+        return None
+    labels = [0, 1] if kind is TaskKind.BINARY else ["A", "B", "tie"]
+    pairs = [(truth[i.item_id], verdicts.get(i.item_id)) for i in items if truth[i.item_id] is not None]
+    pairs = [(t, v if v is not None else "no verdict") for t, v in pairs]
+    shown = labels + (["no verdict"] if any(v == "no verdict" for _, v in pairs) else [])
+    matrix = confusion_matrix([t for t, _ in pairs], [v for _, v in pairs], labels=shown)
+    return {"labels": [str(x) for x in shown], "matrix": matrix.tolist()}
+
+
+def _bias(kind: TaskKind, items: Sequence[Item], verdicts: JudgeVerdicts, judgments: Sequence[Judgment],
+          truth: dict, family: str | None) -> dict[str, Any]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)     # undefined probes are reported as null
+        return _bias_probes(kind, items, verdicts, judgments, truth, family)
+
+
+def _bias_probes(kind: TaskKind, items: Sequence[Item], verdicts: JudgeVerdicts, judgments: Sequence[Judgment],
+                 truth: dict, family: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    ids = [i.item_id for i in items]
+    if kind is TaskKind.PAIRWISE:
+        if verdicts.second:
+            position = position_bias([verdicts.first.get(k) for k in ids], [verdicts.second.get(k) for k in ids])
+            out["position_flip_rate"] = _finite(position.flip_rate)
+            out["first_position_wins"] = _finite(position.first_position_wins)
+        if all("response_a" in i.fields for i in items):
+            la = [len(str(i.fields["response_a"])) for i in items]
+            lb = [len(str(i.fields["response_b"])) for i in items]
+            combined = [_combined(verdicts.first.get(k), verdicts.second.get(k)) if verdicts.second
+                        else verdicts.first.get(k) for k in ids]
+            out["longer_wins"] = _finite(longer_wins(combined, la, lb).rate)
+            out["longer_wins_humans"] = _finite(longer_wins([truth[k] for k in ids], la, lb).rate)
+            if family and all("model_a" in i.fields and "model_b" in i.fields for i in items):
+                ma, mb = [str(i.fields["model_a"]) for i in items], [str(i.fields["model_b"]) for i in items]
+                own = family_wins(combined, ma, mb, family)
+                out["own_family_wins"] = _finite(own.rate)
+                out["own_family_wins_humans"] = _finite(family_wins([truth[k] for k in ids], ma, mb, family).rate)
+                out["own_family_decided"] = own.decided
+    usable = [j for j in judgments if j.ok and j.value is not None and j.prob is not None and j.sample == 0
+              and j.order in (None, "AB") and truth.get(j.item_id) is not None]
+    if usable:
+        cal = calibration([j.prob for j in usable], [j.value == truth[j.item_id] for j in usable])
+        out["ece"] = _finite(cal.ece)
+        out["reliability"] = {"confidence": cal.bin_confidence, "accuracy": cal.bin_accuracy, "count": cal.bin_count}
+    by_item: dict[str, list] = {}
+    for j in judgments:
+        if j.order in (None, "AB"):
+            by_item.setdefault(j.item_id, []).append(j.value)
+    if by_item and max(len(v) for v in by_item.values()) > 1:
+        keys = [k for k in by_item if truth.get(k) is not None]
+        consistency = sample_consistency([by_item[k] for k in keys], [truth[k] for k in keys],
+                                         level="interval" if kind is TaskKind.LIKERT else "nominal")
+        out["sample_alpha"] = _finite(consistency.alpha)
+        out["majority_agreement"] = _finite(consistency.majority_agreement)
+    return out
+
+
+def build_leaderboard(runs: Sequence[RunData], *, resamples: int = 1000, rounds: int = 100,
+                      seed: int = 0) -> dict[str, Any]:
+    """Per-dataset boards, and an overall arena from all datasets' battles pooled (a judge that
+    did not judge a dataset simply has no battles there)."""
+    options = ScoreOptions(resamples=resamples, seed=seed)
+    by_dataset: dict[str, list[RunData]] = {}
+    for run in runs:
+        by_dataset.setdefault(run.dataset, []).append(run)
+    datasets = {name: _dataset_board(group, options, rounds) for name, group in sorted(by_dataset.items())}
+    pooled = [r for board in datasets.values() for r in board.pop("records")]
+    overall = arena_ratings(Battles.from_records(pooled), rounds=rounds, seed=seed) if pooled else []
+    elo = online_elo(pooled)
+    overall = [r.__dict__ | {"online_elo": elo.get(r.judge)} for r in overall]
+    return {"schema_version": 1, "datasets": datasets, "overall": overall,
+            "battles": len(pooled), "resamples": resamples, "rounds": rounds}

@@ -1,0 +1,52 @@
+"""Write the leaderboard folder: index.html, leaderboard.md, data.json and plots/*.png."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+
+from judgebench.report import plots
+from judgebench.report.leaderboard import build_leaderboard, load_run
+from judgebench.report.render import PLOTS, render_html, render_markdown, slug
+
+
+def find_runs(results: str | Path) -> list[Path]:
+    return sorted(p.parent for p in Path(results).glob("*/manifest.json") if (p.parent / "judgments.jsonl").exists())
+
+
+def publish(run_dirs: Sequence[str | Path], out: str | Path, *, resamples: int = 1000, rounds: int = 100,
+            seed: int = 0) -> dict:
+    data = build_leaderboard([load_run(d) for d in run_dirs], resamples=resamples, rounds=rounds, seed=seed)
+    out = Path(out)
+    (out / "plots").mkdir(parents=True, exist_ok=True)
+    written: dict[str, list[str]] = {}
+    for name, board in data["datasets"].items():
+        main = board["main_metrics"][0]
+        figures = {"ci": plots.ci_bars(board, main), "agreement": plots.agreement_heatmap(board),
+                   "confusion": plots.confusion_matrices(board), "pareto": plots.cost_pareto(board, main),
+                   "reliability": plots.reliability_diagrams(board), "bias": plots.bias_chart(board)}
+        for kind in PLOTS:
+            relative = f"plots/{slug(name)}_{kind}.png"
+            figures[kind].savefig(out / relative, dpi=110)
+            plt.close(figures[kind])
+            written.setdefault(name, []).append(relative)
+    (out / "index.html").write_text(render_html(data, written), encoding="utf-8")
+    (out / "leaderboard.md").write_text(render_markdown(data), encoding="utf-8")
+    (out / "data.json").write_text(json.dumps(_json_safe(data), indent=1), encoding="utf-8")
+    return data
+
+
+def _json_safe(value):
+    """NaN is not JSON: undefined numbers are written as null."""
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else None
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "item"):          # numpy scalars
+        return _json_safe(value.item())
+    return value

@@ -1,0 +1,178 @@
+"""The leaderboard as a static HTML page (no network, no CDN) and as Markdown.
+
+Every string that comes from data (dataset, judge, prompt and model names) is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+PLOTS = ("ci", "agreement", "confusion", "pareto", "reliability", "bias")
+PLOT_TITLES = {"ci": "Agreement with the humans (95% bootstrap interval)", "agreement": "Judge x judge agreement",
+               "confusion": "Confusion matrices", "pareto": "Cost against agreement",
+               "reliability": "Reliability diagrams", "bias": "Bias probes"}
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; }
+table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.35rem 0.6rem; text-align: right; white-space: nowrap; }
+th { cursor: pointer; background: #f5f5f5; user-select: none; }
+th[aria-sort="ascending"]::after { content: " \\25B2"; } th[aria-sort="descending"]::after { content: " \\25BC"; }
+td.name, th.name { text-align: left; white-space: normal; max-width: 22rem; overflow-wrap: anywhere; }
+tfoot td { font-style: italic; color: #555; }
+.ci { color: #777; font-size: 0.8rem; }
+img { max-width: 100%; border: 1px solid #eee; margin: 0.5rem 0; }
+"""
+
+_SCRIPT = """
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  table.querySelectorAll("thead th").forEach(function (th, column) {
+    th.addEventListener("click", function () {
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      table.querySelectorAll("thead th").forEach(function (other) { other.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      var numeric = th.dataset.type === "number";
+      rows.sort(function (a, b) {
+        var x = a.cells[column].dataset.value, y = b.cells[column].dataset.value;
+        if (numeric) {
+          x = x === "" ? NaN : parseFloat(x); y = y === "" ? NaN : parseFloat(y);
+          if (isNaN(x) && isNaN(y)) return 0; if (isNaN(x)) return 1; if (isNaN(y)) return -1;
+          return ascending ? x - y : y - x;
+        }
+        return ascending ? x.localeCompare(y) : y.localeCompare(x);
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+});
+"""
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "dataset"
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return "" if value is None or value != value else f"{value:.{digits}f}"
+
+
+def _cell(value: float | None, low: float | None = None, high: float | None = None, digits: int = 3) -> str:
+    text = _number(value, digits) or "–"
+    if low is not None and high is not None and low == low and high == high:
+        text += f' <span class="ci">[{_number(low, digits)}, {_number(high, digits)}]</span>'
+    return f'<td data-value="{_e(_number(value, 6))}">{text}</td>'
+
+
+def _columns(board: dict[str, Any]) -> list[tuple[str, str]]:
+    metrics = [(m, m.replace("_", " ")) for m in board["main_metrics"]]
+    bias = [(key, label) for key, label in (("position_flip_rate", "flip rate"), ("first_position_wins", "P(first wins)"),
+                                            ("longer_wins", "P(longer wins)"), ("own_family_wins", "P(own family wins)"),
+                                            ("ece", "ECE"), ("sample_alpha", "sample alpha"),
+                                            ("prompt_spread", "prompt spread"))
+            if any(j["bias"].get(key) is not None for j in board["judges"].values())]
+    return metrics + [("coverage", "coverage")] + [("bias:" + k, v) for k, v in bias] + [
+        ("cost_per_1k_usd", "$ / 1k"), ("latency_s_p50", "p50 latency s")]
+
+
+def _dataset_table(name: str, board: dict[str, Any]) -> str:
+    arena = {r["judge"]: r for r in board["arena"]}
+    columns = _columns(board)
+    head = ['<th data-type="number">rank</th>', '<th class="name" data-type="text">judge</th>',
+            '<th data-type="number">arena rating</th>'] + [f'<th data-type="number">{_e(label)}</th>'
+                                                           for _, label in columns]
+    order = sorted(board["judges"], key=lambda n: -(arena.get(n, {}).get("rating") or float("-inf")))
+    rows = []
+    for judge in order:
+        entry, rating = board["judges"][judge], arena.get(judge)
+        cells = [f'<td data-value="{rating["rank_best"] if rating else ""}">'
+                 f'{_e(rating["rank_best"]) + "–" + _e(rating["rank_worst"]) if rating else "–"}</td>',
+                 f'<td class="name" data-value="{_e(judge)}">{_e(judge)}</td>',
+                 _cell(rating["rating"], rating["low"], rating["high"], 0) if rating else _cell(None)]
+        for key, _ in columns:
+            if key in board["main_metrics"]:
+                value = entry["metrics"].get(key, {})
+                cells.append(_cell(value.get("estimate"), value.get("low"), value.get("high")))
+            elif key.startswith("bias:"):
+                cells.append(_cell(entry["bias"].get(key[5:])))
+            else:
+                cells.append(_cell(entry.get(key), digits=4 if key == "cost_per_1k_usd" else 3))
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    ceiling = ['<td></td>', '<td class="name">human ceiling</td>', "<td>–</td>"] + [
+        _cell(board["humans"]["metrics"].get(key)) if key in board["main_metrics"]
+        else (_cell(next((j["bias"].get(key[5:] + "_humans") for j in board["judges"].values()
+                          if j["bias"].get(key[5:] + "_humans") is not None), None))
+              if key in ("bias:longer_wins", "bias:own_family_wins") else "<td></td>")
+        for key, _ in columns]
+    return (f'<table class="sortable" id="table-{_e(slug(name))}"><thead><tr>{"".join(head)}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody><tfoot><tr>{"".join(ceiling)}</tr></tfoot></table>')
+
+
+def render_html(data: dict[str, Any], plots: dict[str, list[str]]) -> str:
+    parts = ["<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+             f"<title>judgebench leaderboard</title><style>{_STYLE}</style></head><body>",
+             "<h1>judgebench leaderboard</h1>",
+             f"<p>Bradley-Terry ratings on the Elo scale from {data['battles']} battles (on an item, the judge that "
+             f"agrees with the humans beats the one that does not), {data['rounds']} bootstrap rounds; metrics with "
+             f"95% bootstrap intervals ({data['resamples']} resamples). Failed verdicts count as wrong. "
+             "Click a column to sort.</p>"]
+    if data["overall"]:
+        parts.append("<h2>Overall</h2><table class=\"sortable\" id=\"table-overall\"><thead><tr>"
+                     "<th data-type=\"number\">rank</th><th class=\"name\" data-type=\"text\">judge</th>"
+                     "<th data-type=\"number\">arena rating</th><th data-type=\"number\">online Elo</th>"
+                     "<th data-type=\"number\">battles</th></tr></thead><tbody>")
+        for r in data["overall"]:
+            parts.append(f'<tr><td data-value="{r["rank_best"]}">{r["rank_best"]}–{r["rank_worst"]}</td>'
+                         f'<td class="name" data-value="{_e(r["judge"])}">{_e(r["judge"])}</td>'
+                         f'{_cell(r["rating"], r["low"], r["high"], 0)}{_cell(r.get("online_elo"), digits=0)}'
+                         f'<td data-value="{r["battles"]}">{r["battles"]}</td></tr>')
+        parts.append("</tbody></table>")
+    for name, board in data["datasets"].items():
+        parts.append(f'<section id="dataset-{_e(slug(name))}"><h2>{_e(name)}</h2>'
+                     f'<p>{_e(board["kind"])}, {board["items"]} items, {board["battles"]} battles</p>')
+        parts.append(_dataset_table(name, board))
+        for kind, path in zip(PLOTS, plots.get(name, [])):
+            parts.append(f'<figure><img src="{_e(path)}" alt="{_e(PLOT_TITLES[kind])}: {_e(name)}">'
+                         f'<figcaption>{_e(PLOT_TITLES[kind])}</figcaption></figure>')
+        parts.append("</section>")
+    parts.append(f"<script>{_SCRIPT}</script></body></html>")
+    return "\n".join(parts)
+
+
+def _md(text: Any) -> str:
+    return html.escape(str(text), quote=False).replace("|", "\\|")
+
+
+def render_markdown(data: dict[str, Any]) -> str:
+    lines = ["# judgebench leaderboard", ""]
+    if data["overall"]:
+        lines += ["## Overall", "", "| rank | judge | arena rating [95% CI] | battles |", "|---|---|---|---|"]
+        lines += [f"| {r['rank_best']}–{r['rank_worst']} | {_md(r['judge'])} | {r['rating']:.0f} "
+                  f"[{r['low']:.0f}, {r['high']:.0f}] | {r['battles']} |" for r in data["overall"]]
+        lines.append("")
+    for name, board in data["datasets"].items():
+        metrics = board["main_metrics"]
+        lines += [f"## {_md(name)} ({board['kind']}, {board['items']} items)", "",
+                  "| judge | arena rating | " + " | ".join(metrics) + " | coverage |",
+                  "|---" * (len(metrics) + 3) + "|"]
+        arena = {r["judge"]: r for r in board["arena"]}
+        for judge, entry in sorted(board["judges"].items(), key=lambda kv: -(arena.get(kv[0], {}).get("rating") or 0)):
+            cells = []
+            for metric in metrics:
+                value = entry["metrics"].get(metric, {})
+                cells.append(f"{_number(value.get('estimate')) or '–'} [{_number(value.get('low'))}, "
+                             f"{_number(value.get('high'))}]")
+            rating = f"{arena[judge]['rating']:.0f}" if judge in arena else "–"
+            lines.append(f"| {_md(judge)} | {rating} | " + " | ".join(cells) + f" | {entry['coverage']:.1%} |")
+        humans = board["humans"]["metrics"]
+        lines.append("| *human ceiling* | | " + " | ".join(_number(humans.get(m)) or "–" for m in metrics) + " | |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,64 @@
+import json
+
+import pytest
+
+from judgebench.report.publish import find_runs, publish
+from tests.report.conftest import XSS
+from tests.test_cli import cli
+
+
+@pytest.fixture(scope="module")
+def published(runs, tmp_path_factory):
+    out = tmp_path_factory.mktemp("leaderboard")
+    data = publish(runs, out, resamples=200, rounds=50)
+    return out, data
+
+
+def test_files_and_data(published):
+    out, data = published
+    for name in ("index.html", "leaderboard.md", "data.json"):
+        assert (out / name).stat().st_size > 0
+    assert len(list((out / "plots").glob("*.png"))) == 12          # 6 plots x 2 datasets
+    saved = json.loads((out / "data.json").read_text())
+    assert set(saved["datasets"]) == {"demo_binary", "demo_pairwise"} and saved["schema_version"] == 1
+    binary = saved["datasets"]["demo_binary"]
+    assert binary["arena"][0]["judge"] == "careful"                  # right on 4 more items than the others
+    assert binary["judges"]["careful"]["metrics"]["accuracy"]["estimate"] > \
+        binary["judges"]["yes_man"]["metrics"]["accuracy"]["estimate"]
+    assert binary["humans"]["metrics"]["accuracy"] == pytest.approx(63 / 65)
+    assert binary["judges"][XSS]["bias"]["ece"] is not None         # it asked for logprobs
+    pairwise = saved["datasets"]["demo_pairwise"]
+    assert pairwise["judges"]["pairwise_only"]["bias"]["position_flip_rate"] == 1.0
+    assert "longer_wins_humans" in pairwise["judges"]["careful"]["bias"]
+
+
+def test_missing_judges_are_not_penalised_overall(published):
+    _, data = published
+    overall = {r["judge"]: r for r in data["overall"]}
+    # pairwise_only fought only on the pairwise dataset, yes_man only on the binary one: their overall
+    # battles are exactly those, nothing is counted against them where they were absent
+    per_dataset = {name: {r["judge"]: r["battles"] for r in board["arena"]} for name, board in data["datasets"].items()}
+    assert overall["pairwise_only"]["battles"] == per_dataset["demo_pairwise"]["pairwise_only"]
+    assert overall["yes_man"]["battles"] == per_dataset["demo_binary"]["yes_man"]
+    assert overall["careful"]["battles"] == per_dataset["demo_binary"]["careful"] + per_dataset["demo_pairwise"]["careful"]
+    assert data["battles"] == sum(board["battles"] for board in data["datasets"].values())
+
+
+def test_dataset_text_is_escaped(published):
+    out, _ = published
+    page = (out / "index.html").read_text()
+    assert XSS not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("<script>") == 1                                  # only the page's own sorting script
+    markdown = (out / "leaderboard.md").read_text()
+    assert XSS not in markdown and "&lt;script&gt;" in markdown
+    assert "http://" not in page and "https://" not in page            # no CDN, nothing fetched
+
+
+def test_cli_builds_from_every_run_in_a_folder(runs, tmp_path):
+    results = runs[0].parent
+    assert find_runs(results) == sorted(runs)
+    done = cli("leaderboard", "--results", str(results), "--out", str(tmp_path / "lb"), "--resamples", "100",
+               "--rounds", "20", cwd=tmp_path)
+    assert "2 dataset(s)" in done.stdout and (tmp_path / "lb" / "index.html").exists()
+    empty = cli("leaderboard", "--results", str(tmp_path / "nothing"), cwd=tmp_path, check=False)
+    assert empty.returncode == 2 and "no runs" in empty.stderr
