@@ -58,7 +58,8 @@ def _litellm():
     litellm.suppress_debug_info = True
     litellm.drop_params = True          # a provider without e.g. logprobs just doesn't return them
     litellm.telemetry = False
-    litellm.custom_provider_map = [{"provider": "local", "custom_handler": _local_provider(litellm)()}]
+    litellm.custom_provider_map = [{"provider": "local", "custom_handler": _local_provider(litellm)()},
+                                   {"provider": "distilled", "custom_handler": _distilled_provider(litellm)()}]
     _skip_unused_bookkeeping(litellm)
     return litellm
 
@@ -138,6 +139,41 @@ def _local_provider(litellm):
             return model_response
 
     return LocalProvider
+
+
+def _distilled_provider(litellm):
+    from litellm.types.utils import ChatCompletionTokenLogprob, ChoiceLogprobs, TopLogprob, Usage
+
+    @functools.lru_cache(maxsize=16)
+    def evaluator(name: str):
+        from judgebench.distill.model import load
+        return load(name)[0]
+
+    class DistilledProvider(litellm.CustomLLM):
+        """A distilled binary evaluator: it reads the rendered criteria prompt and answers Yes or No."""
+
+        async def acompletion(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
+                              encoding, api_key, logging_obj, optional_params, acompletion=None,
+                              litellm_params=None, logger_fn=None, headers={}, timeout=None, client=None):
+            from judgebench.distill.model import DistillError
+            try:
+                classifier = evaluator(model)
+            except DistillError as exc:
+                raise litellm.BadRequestError(str(exc), model=model, llm_provider="distilled") from None
+            text = [m["content"] for m in messages if m["role"] == "user"][-1]
+            p_yes = float(classifier.predict_proba([text])[0][list(classifier.classes_).index(1)])
+            answer = "Yes" if p_yes >= 0.5 else "No"
+            logprob = {"Yes": math.log(max(p_yes, 1e-12)), "No": math.log(max(1 - p_yes, 1e-12))}
+            model_response.choices[0].message.content = answer
+            model_response.choices[0].logprobs = ChoiceLogprobs(content=[ChatCompletionTokenLogprob(
+                token=answer, logprob=logprob[answer],
+                top_logprobs=[TopLogprob(token=t, logprob=lp) for t, lp in logprob.items()])])
+            model_response.model = f"distilled/{model}"
+            model_response.usage = Usage(prompt_tokens=len(text.split()), completion_tokens=1,
+                                         total_tokens=len(text.split()) + 1)
+            return model_response
+
+    return DistilledProvider
 
 
 def warm_up() -> None:
@@ -245,7 +281,7 @@ def count_prompt_tokens(model: str, messages: Sequence[Mapping[str, str]]) -> in
 
 def cost_per_call(model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
     """Price from litellm's bundled cost map; None when the model is not in it."""
-    if model.startswith("local/"):
+    if model.startswith(("local/", "distilled/")):
         return 0.0
     prices = _prices(model)
     if prices is None:

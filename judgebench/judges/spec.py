@@ -40,5 +40,10 @@ class JudgeSpec:
     def is_local(self) -> bool:
         return self.model.startswith("local/")
 
+    @property
+    def in_process(self) -> bool:
+        """Runs inside judgebench (llama.cpp or a distilled evaluator): no HTTP, no worker processes."""
+        return self.model.startswith(("local/", "distilled/"))
+
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self) | {"params": dict(self.params)}

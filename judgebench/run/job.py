@@ -70,7 +70,7 @@ def dry_run(config: RunConfig, calls: Sequence[PlannedCall]) -> list[DryRunLine]
             if call.key not in tokens:
                 tokens[call.key] = count_prompt_tokens(judge.model, call.request.messages)
         prompt_tokens = sum(tokens[c.key] for c in to_call)
-        per_call = 1 if judge.is_local else int(judge.params.get("max_tokens") or ASSUMED_COMPLETION_TOKENS)
+        per_call = 1 if judge.in_process else int(judge.params.get("max_tokens") or ASSUMED_COMPLETION_TOKENS)
         completion_tokens = per_call * len(to_call)
         lines.append(DryRunLine(judge.name, judge.model, len(mine), sum(c.key in done for c in mine),
                                 sum(c.key in cached for c in mine), len(to_call), prompt_tokens, completion_tokens,
@@ -100,8 +100,8 @@ def worker_count(config: RunConfig, calls: Sequence[PlannedCall]) -> int:
     of the others in the same event loop grows with how many share it."""
     if config.workers is not None:
         return config.workers
-    remote = [j for j in config.judges if not j.is_local]
-    if sum(not c.judge.is_local for c in calls) < AUTO_WORKERS_MIN_CALLS:
+    remote = [j for j in config.judges if not j.in_process]
+    if sum(not c.judge.in_process for c in calls) < AUTO_WORKERS_MIN_CALLS:
         return 0
     in_flight = sum(j.concurrency for j in remote)
     return max(1, min(math.ceil(in_flight / CALLS_PER_WORKER), 2 * (os.cpu_count() or 1), 8))

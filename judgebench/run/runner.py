@@ -118,7 +118,7 @@ class Runner:
 
     def _model_call(self, call: PlannedCall):
         # The embedded judge stays in this process: its model is loaded once, here.
-        return complete if self.pool is None or call.judge.is_local else self.pool.complete
+        return complete if self.pool is None or call.judge.in_process else self.pool.complete
 
     async def _run(self, calls: Sequence[PlannedCall]) -> SessionStats:
         started = time.perf_counter()

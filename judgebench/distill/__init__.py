@@ -1,0 +1,1 @@
+"""Distilling judge labels into a small, cheap evaluator."""
