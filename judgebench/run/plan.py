@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Sequence
 
-from judgebench.data.schema import Dataset, TaskKind
+from judgebench.data.schema import Dataset, Item, TaskKind
 from judgebench.judges.llm import ModelRequest
 from judgebench.judges.parse import verdict_choices
 from judgebench.judges.prompts import (
@@ -38,13 +38,16 @@ def request_key(request: ModelRequest, sample: int) -> str:
 
 
 def plan_calls(dataset: Dataset, judges: Sequence[JudgeSpec], prompts: Sequence[CriteriaPrompt],
-               few_shot_k: int = 0, few_shot_seed: int = 0) -> list[PlannedCall]:
+               few_shot_k: int = 0, few_shot_seed: int = 0,
+               example_pool: Sequence[Item] | None = None) -> list[PlannedCall]:
+    """`example_pool` supplies the few-shot examples (default: the dataset's own items)."""
     spec = dataset.spec
     for prompt in prompts:
         validate_prompt(prompt, spec.column_names, spec.kind, spec.name)
     # Only the head of each label's queue is ever used: k examples, plus one spare per label
     # for the item that is itself an example.
-    queues = [q[:few_shot_k + 1] for q in example_queues(dataset.items, spec.kind, few_shot_seed)]
+    pool = dataset.items if example_pool is None else example_pool
+    queues = [q[:few_shot_k + 1] for q in example_queues(pool, spec.kind, few_shot_seed)]
     calls: list[PlannedCall] = []
     for judge in judges:
         choices = tuple(verdict_choices(spec.kind, spec.scale)) if judge.is_local else None

@@ -94,3 +94,15 @@ def test_distill_cli(tmp_path):
     assert metadata["trained_on"] == 124 and metadata["prompt"] == "faithfulness"
     bad = cli("distill", "--dataset", "demo_pairwise", cwd=tmp_path, check=False)
     assert bad.returncode == 2 and "binary" in bad.stderr
+
+
+def test_minilm_embeddings_as_features(tmp_path):
+    pytest.importorskip("sentence_transformers", reason="the distill extra is not installed")
+    dataset = learnable(tmp_path, n=120)
+    model, report = distill(dataset, prompt_spec("faithfulness"), name="emb", features="minilm", folds=3)
+    # the embeddings learn the hedging cue less sharply than word n-grams, but clearly above chance (0.5)
+    assert "MiniLM" in report.features and report.versus_humans["accuracy"]["estimate"] > 0.65
+    save(model, report, tmp_path / "d")
+    reloaded, metadata = load("emb", tmp_path / "d")
+    text = item_text(prompt_spec("faithfulness"), dataset.items[0].fields)
+    assert reloaded.predict([text])[0] == model.predict([text])[0] and metadata["features"] == report.features

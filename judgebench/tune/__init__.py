@@ -1,0 +1,1 @@
+"""Criteria-prompt tuning against human labels."""
