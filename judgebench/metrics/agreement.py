@@ -20,7 +20,7 @@ class UndefinedMetricWarning(UserWarning):
     pass
 
 
-def _undefined(what: str) -> float:
+def undefined(what: str) -> float:
     warnings.warn(f"{what} is undefined for this input; returning NaN", UndefinedMetricWarning, stacklevel=3)
     return float("nan")
 
@@ -46,7 +46,7 @@ def confusion_matrix(y_true: Sequence, y_pred: Sequence, *, labels: Sequence | N
 
 def accuracy_score(y_true: Sequence, y_pred: Sequence) -> float:
     if len(y_true) == 0:
-        return _undefined("accuracy of no items")
+        return undefined("accuracy of no items")
     return float(np.mean(np.asarray(y_true, dtype=object) == np.asarray(y_pred, dtype=object)))
 
 
@@ -56,7 +56,7 @@ def balanced_accuracy_score(y_true: Sequence, y_pred: Sequence) -> float:
     support = cm.sum(axis=1)
     present = support > 0
     if not present.any():
-        return _undefined("balanced accuracy of no items")
+        return undefined("balanced accuracy of no items")
     return float(np.mean(np.diag(cm)[present] / support[present]))
 
 
@@ -76,7 +76,7 @@ def precision_recall_f1(y_true: Sequence, y_pred: Sequence, *, labels: Sequence 
         f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall),
                       np.where(np.isnan(precision) | np.isnan(recall), np.nan, 0.0))
     if np.isnan(precision).any() or np.isnan(recall).any():
-        _undefined("precision or recall of a class that is never predicted or never present")
+        undefined("precision or recall of a class that is never predicted or never present")
     per_class = {label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
                  for label, p, r, f, s in zip(labels, precision, recall, f1, actual)}
 
@@ -94,7 +94,7 @@ def matthews_corrcoef(y_true: Sequence, y_pred: Sequence) -> float:
     n, correct = cm.sum(), np.trace(cm)
     denominator = np.sqrt((n ** 2 - p @ p) * (n ** 2 - t @ t))
     if denominator == 0:
-        return _undefined("Matthews correlation with a constant side")
+        return undefined("Matthews correlation with a constant side")
     return float((correct * n - t @ p) / denominator)
 
 
@@ -106,14 +106,14 @@ def cohen_kappa_score(y_true: Sequence, y_pred: Sequence, *, weights: str | None
     observed = confusion_matrix(y_true, y_pred, labels=labels).astype(float)
     n = observed.sum()
     if n == 0:
-        return _undefined("kappa of no items")
+        return undefined("kappa of no items")
     expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / n
     i, j = np.indices(observed.shape)
     w = {None: (i != j).astype(float), "linear": np.abs(i - j).astype(float),
          "quadratic": ((i - j) ** 2).astype(float)}[weights]
     disagreement_expected = (w * expected).sum()
     if disagreement_expected == 0:
-        return _undefined("kappa when chance disagreement is zero (constant labels)")
+        return undefined("kappa when chance disagreement is zero (constant labels)")
     return float(1 - (w * observed).sum() / disagreement_expected)
 
 
@@ -129,7 +129,7 @@ def _pair(x: Sequence, y: Sequence) -> tuple[np.ndarray, np.ndarray]:
 def _correlation(name: str, function, x: Sequence, y: Sequence) -> float:
     x, y = _pair(x, y)
     if len(x) < 2 or np.ptp(x) == 0 or np.ptp(y) == 0:
-        return _undefined(f"{name} correlation of fewer than two items or a constant input")
+        return undefined(f"{name} correlation of fewer than two items or a constant input")
     return float(function(x, y)[0])
 
 
@@ -149,7 +149,7 @@ def kendall_tau_b_score(x: Sequence, y: Sequence) -> float:
 def mean_absolute_error(y_true: Sequence, y_pred: Sequence) -> float:
     x, y = _pair(y_true, y_pred)
     if len(x) == 0:
-        return _undefined("mean absolute error of no items")
+        return undefined("mean absolute error of no items")
     return float(np.mean(np.abs(x - y)))
 
 
@@ -184,5 +184,5 @@ def grouped_correlation(judge: Sequence, human: Sequence, groups: Sequence, *, m
             warnings.simplefilter("ignore", UndefinedMetricWarning)
             values = [correlate(judge[groups == k], human[groups == k]) for k in keys]
         defined = [v for v in values if not np.isnan(v)]
-        return float(np.mean(defined)) if defined else _undefined("within-group correlation")
+        return float(np.mean(defined)) if defined else undefined("within-group correlation")
     raise ValueError(f"level must be 'system' or 'within', got {level!r}")

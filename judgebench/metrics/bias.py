@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from judgebench.metrics.agreement import _undefined
+from judgebench.metrics.agreement import undefined
 from judgebench.metrics.krippendorff import krippendorff_alpha
 
 
@@ -27,13 +27,13 @@ class PositionBias:
 def position_bias(first: Sequence[str | None], second: Sequence[str | None]) -> PositionBias:
     both = [(a, b) for a, b in zip(first, second, strict=True) if a is not None and b is not None]
     if not both:
-        nan = _undefined("position bias without items judged in both orders")
+        nan = undefined("position bias without items judged in both orders")
         return PositionBias(nan, nan, nan, 0)
     flips = float(np.mean([a != b for a, b in both]))
     # Shown first: A in the AB order; B in the BA order (whose verdict is flipped back).
     shown_first = sum(a == "A" for a, _ in both) + sum(b == "B" for _, b in both)
     decided = sum(a != "tie" for a, _ in both) + sum(b != "tie" for _, b in both)
-    first_wins = shown_first / decided if decided else _undefined("first-position win rate with only ties")
+    first_wins = shown_first / decided if decided else undefined("first-position win rate with only ties")
     return PositionBias(flips, 1 - flips, first_wins, len(both))
 
 
@@ -102,7 +102,7 @@ def sample_consistency(samples: Sequence[Sequence], truth: Sequence, *, level: s
         majority.append(top is not None and top == t)
         unanimous.append(len(counts) == 1 and len(usable) == len(row))
     return SampleConsistency(krippendorff_alpha(data, level=level) if len(values) > 1 or level != "nominal"
-                             else _undefined("sample consistency with a single verdict value"),
+                             else undefined("sample consistency with a single verdict value"),
                              float(np.mean(majority)) if majority else float("nan"),
                              float(np.mean(unanimous)) if unanimous else float("nan"))
 
@@ -120,7 +120,7 @@ def calibration(confidence: Sequence[float], correct: Sequence[bool], *, bins: i
     ECE = sum over equal-width bins of (n_b / n) |accuracy_b - confidence_b|."""
     p, c = np.asarray(confidence, dtype=float), np.asarray(correct, dtype=float)
     if not len(p):
-        return Calibration(_undefined("calibration of no verdicts"), [], [], [])
+        return Calibration(undefined("calibration of no verdicts"), [], [], [])
     which = np.minimum((p * bins).astype(int), bins - 1)
     counts = np.bincount(which, minlength=bins)
     conf = np.bincount(which, weights=p, minlength=bins)
@@ -142,7 +142,7 @@ class Sensitivity:
 def prompt_sensitivity(agreement_by_prompt: dict[str, float]) -> Sensitivity:
     defined = {k: v for k, v in agreement_by_prompt.items() if not np.isnan(v)}
     if len(defined) < 2:
-        nan = _undefined("prompt sensitivity with fewer than two prompt variants")
+        nan = undefined("prompt sensitivity with fewer than two prompt variants")
         return Sensitivity(nan, nan, "", "")
     best, worst = max(defined, key=defined.get), min(defined, key=defined.get)
     return Sensitivity(defined[best] - defined[worst], float(np.std(list(defined.values()))), best, worst)

@@ -28,7 +28,7 @@ class Interval:
     resamples: int
 
 
-def _percentiles(estimate: float, samples: np.ndarray, level: float) -> Interval:
+def percentile_interval(estimate: float, samples: np.ndarray, level: float) -> Interval:
     samples = samples[~np.isnan(samples)]
     if not len(samples):
         return Interval(estimate, float("nan"), float("nan"), level, 0)
@@ -60,7 +60,7 @@ def bootstrap_ci(metric: Callable[..., float], *arrays: Sequence, resamples: int
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         samples = np.array([metric(*(a[idx] for a in arrays))
                             for idx in resample_indices(n, resamples, rng, clusters)], dtype=float)
-    return _percentiles(estimate, samples, level)
+    return percentile_interval(estimate, samples, level)
 
 
 # --- binary metrics from confusion counts --------------------------------------------------------
@@ -108,7 +108,7 @@ def binary_bootstrap(y_true: Sequence[int], y_pred: Sequence[int], *, resamples:
     estimate = binary_metrics_from_counts(counts[3], counts[1], counts[2], counts[0])
     draws = np.random.default_rng(seed).multinomial(n, counts / n, size=resamples)
     samples = binary_metrics_from_counts(draws[:, 3], draws[:, 1], draws[:, 2], draws[:, 0])
-    return {name: _percentiles(float(estimate[name]), samples[name], level) for name in BINARY_METRICS}
+    return {name: percentile_interval(float(estimate[name]), samples[name], level) for name in BINARY_METRICS}
 
 
 def ratio_bootstrap(hits: Sequence[float], totals: Sequence[float], *, resamples: int = 1000, level: float = 0.95,
@@ -125,4 +125,4 @@ def ratio_bootstrap(hits: Sequence[float], totals: Sequence[float], *, resamples
         else:
             samples = np.array([hits[i].sum() / totals[i].sum()
                                 for i in resample_indices(len(hits), resamples, rng, clusters)])
-    return _percentiles(estimate, samples, level)
+    return percentile_interval(estimate, samples, level)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from judgebench.metrics.agreement import _undefined
+from judgebench.metrics.agreement import undefined
 
 LEVELS = ("nominal", "ordinal", "interval")
 
@@ -38,7 +38,7 @@ def krippendorff_alpha(reliability: np.ndarray, *, level: str = "nominal") -> fl
     present = ~np.isnan(data)
     values = np.unique(data[present])
     if len(values) < 2:
-        return _undefined("Krippendorff's alpha with fewer than two distinct values")
+        return undefined("Krippendorff's alpha with fewer than two distinct values")
     # counts[u, v]: how many raters gave unit u the value v.
     codes = np.searchsorted(values, np.where(present, data, values[0]))
     counts = np.zeros((data.shape[1], len(values)))
@@ -48,7 +48,7 @@ def krippendorff_alpha(reliability: np.ndarray, *, level: str = "nominal") -> fl
     pairable = per_unit >= 2
     counts, per_unit = counts[pairable], per_unit[pairable]
     if not len(counts):
-        return _undefined("Krippendorff's alpha with no unit rated twice")
+        return undefined("Krippendorff's alpha with no unit rated twice")
     weighted = counts / (per_unit - 1)[:, None]
     coincidence = weighted.T @ counts - np.diag(weighted.sum(axis=0))
     totals = coincidence.sum(axis=1)
@@ -57,5 +57,5 @@ def krippendorff_alpha(reliability: np.ndarray, *, level: str = "nominal") -> fl
     observed = (coincidence * delta).sum() / n
     expected = (np.outer(totals, totals) * delta).sum() / (n * (n - 1))
     if expected == 0:
-        return _undefined("Krippendorff's alpha with no expected disagreement")
+        return undefined("Krippendorff's alpha with no expected disagreement")
     return float(1 - observed / expected)

@@ -10,7 +10,7 @@ import numpy as np
 from scipy import stats
 
 from judgebench.metrics.agreement import UndefinedMetricWarning
-from judgebench.metrics.bootstrap import Interval, _percentiles, resample_indices
+from judgebench.metrics.bootstrap import Interval, percentile_interval, resample_indices
 
 
 def paired_bootstrap_difference(metric: Callable[[np.ndarray, np.ndarray], float], human: Sequence,
@@ -25,7 +25,7 @@ def paired_bootstrap_difference(metric: Callable[[np.ndarray, np.ndarray], float
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         samples = np.array([metric(human[i], x[i]) - metric(human[i], y[i])
                             for i in resample_indices(len(human), resamples, rng, clusters)], dtype=float)
-    return _percentiles(estimate, samples, level)
+    return percentile_interval(estimate, samples, level)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from judgebench.run.records import Judgment
 from judgebench.run.store import RunStore
 from judgebench.score.report import score_all
 from judgebench.score.sources import from_run
-from judgebench.score.table import JudgeVerdicts, ScoreOptions, _combined
+from judgebench.score.table import JudgeVerdicts, ScoreOptions, combine_orders
 
 MAIN_METRICS = {"binary": ("accuracy", "kappa"), "likert": ("spearman", "kendall"),
                 "pairwise": ("mt_bench_with_ties", "mt_bench_without_ties")}
@@ -72,7 +72,7 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
     costs = {name: s for run in runs for name, s in run.summary.get("judges", {}).items()}
     families = {name: family for run in runs for name, family in run.families.items()}
     scores = score_all(kind, items, list(verdicts.values()), options, first.scale)
-    combined = {name: ({k: _combined(v.first.get(k), v.second.get(k)) for k in v.first} if v.second else dict(v.first))
+    combined = {name: ({k: combine_orders(v.first.get(k), v.second.get(k)) for k in v.first} if v.second else dict(v.first))
                 for name, v in verdicts.items()}
     records = item_battles(kind, items, combined)
     arena = arena_ratings(Battles.from_records(records), rounds=rounds, seed=options.seed) if records else []
@@ -151,7 +151,7 @@ def _bias_probes(kind: TaskKind, items: Sequence[Item], verdicts: JudgeVerdicts,
         if all("response_a" in i.fields for i in items):
             la = [len(str(i.fields["response_a"])) for i in items]
             lb = [len(str(i.fields["response_b"])) for i in items]
-            combined = [_combined(verdicts.first.get(k), verdicts.second.get(k)) if verdicts.second
+            combined = [combine_orders(verdicts.first.get(k), verdicts.second.get(k)) if verdicts.second
                         else verdicts.first.get(k) for k in ids]
             out["longer_wins"] = _finite(longer_wins(combined, la, lb).rate)
             out["longer_wins_humans"] = _finite(longer_wins([truth[k] for k in ids], la, lb).rate)

@@ -52,7 +52,7 @@ def _entry(interval: Interval) -> dict[str, float]:
     return {"estimate": interval.estimate, "low": interval.low, "high": interval.high}
 
 
-def _combined(first: Label | None, second: Label | None) -> Label | None:
+def combine_orders(first: Label | None, second: Label | None) -> Label | None:
     """MT-Bench's pair verdict from both orders: agreeing orders keep it, disagreeing ones become a tie."""
     if first is None or second is None:
         return first if second is None else second if first is None else None
@@ -124,7 +124,7 @@ def _kept(clusters, keep, aligned, first, options):
 
 
 def _pairwise(items, first, second, options, clusters) -> dict[str, Any]:
-    verdicts = [_combined(a, b) for a, b in zip(first, second)] if second else first
+    verdicts = [combine_orders(a, b) for a, b in zip(first, second)] if second else first
     votes = [list(i.human) for i in items]
     result: dict[str, Any] = {"items": len(items), "scored_items": len(items), "no_human_consensus": 0,
                               "coverage": float(np.mean([v is not None for v in verdicts])) if items else float("nan"),
@@ -214,7 +214,7 @@ def compare_judges(kind: TaskKind, items: Sequence[Item], judges: Sequence[Judge
     for j in judges:
         verdicts = [j.first.get(items[n].item_id) for n in keep]
         if kind is TaskKind.PAIRWISE and j.second:
-            verdicts = [_combined(a, j.second.get(items[n].item_id)) for a, n in zip(verdicts, keep)]
+            verdicts = [combine_orders(a, j.second.get(items[n].item_id)) for a, n in zip(verdicts, keep)]
         filled[j.name] = apply_policy(kind.value, human, verdicts, policy="count_as_wrong", scale=scale).judge
     metric = ((lambda h, v: ag.spearman_score(h.astype(float), v.astype(float))) if kind is TaskKind.LIKERT
               else ag.accuracy_score)
