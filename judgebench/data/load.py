@@ -18,8 +18,9 @@ from judgebench.registry import unknown_name
 
 PACKAGE_PREFIX = "pkg://"
 _MISSING = object()
-_BINARY_WORDS = {"1": 1, "0": 0, "yes": 1, "no": 0, "true": 1, "false": 0, "pass": 1, "fail": 0}
-_PAIRWISE_WORDS = {"a": "A", "b": "B", "tie": "tie"}
+# Label spellings read as binary / pairwise labels (also for recorded verdicts).
+BINARY_WORDS = {"1": 1, "0": 0, "yes": 1, "no": 0, "true": 1, "false": 0, "pass": 1, "fail": 0}
+PAIRWISE_WORDS = {"a": "A", "b": "B", "tie": "tie"}
 
 
 def resolve_path(path: str) -> str:
@@ -198,8 +199,8 @@ def _to_label(spec: DatasetSpec, raw: Any, row: RawRow, column: str) -> Label:
             return int(key)
         if isinstance(key, (int, float)) and key in (0, 1):
             return int(key)
-        if isinstance(key, str) and key.lower() in _BINARY_WORDS:
-            return _BINARY_WORDS[key.lower()]
+        if isinstance(key, str) and key.lower() in BINARY_WORDS:
+            return BINARY_WORDS[key.lower()]
         raise row.error(f"label {raw!r} is not binary (0/1); add a `mapping` to the label config", column)
     if kind is TaskKind.LIKERT:
         try:
@@ -210,8 +211,8 @@ def _to_label(spec: DatasetSpec, raw: Any, row: RawRow, column: str) -> Label:
         if not low <= number <= high:
             raise row.error(f"label {raw!r} is outside the likert range {low:g}..{high:g}", column)
         return int(number) if number.is_integer() else number
-    if isinstance(key, str) and key.strip().lower() in _PAIRWISE_WORDS:
-        return _PAIRWISE_WORDS[key.strip().lower()]
+    if isinstance(key, str) and key.strip().lower() in PAIRWISE_WORDS:
+        return PAIRWISE_WORDS[key.strip().lower()]
     raise row.error(f"label {raw!r} is not one of {list(PAIRWISE_VALUES)}; add a `mapping` to the label config",
                     column)
 

@@ -21,9 +21,8 @@ from judgebench.metrics.bias import (
 )
 from judgebench.metrics.coverage import consensus
 from judgebench.run.records import Judgment
-from judgebench.run.store import RunStore
 from judgebench.score.report import score_all
-from judgebench.score.sources import from_run
+from judgebench.score.sources import read_run
 from judgebench.score.table import JudgeVerdicts, ScoreOptions, combine_orders
 
 MAIN_METRICS = {"binary": ("accuracy", "kappa"), "likert": ("spearman", "kendall"),
@@ -43,14 +42,12 @@ class RunData:
 
 
 def load_run(directory: str | Path) -> RunData:
-    directory = Path(directory)
-    kind, scale, items, verdicts = from_run(directory)
-    manifest = json.loads((directory / "manifest.json").read_text())
-    summary_path = directory / "summary.json"
+    run = read_run(directory)
+    summary_path = Path(directory) / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {"judges": {}}
-    families = {j["name"]: j["family"] for j in manifest.get("judges", []) if j.get("family")}
-    return RunData(manifest["dataset"]["name"], kind, scale, items, verdicts, RunStore(directory).load(), summary,
-                   families)
+    families = {j["name"]: j["family"] for j in run.manifest.get("judges", []) if j.get("family")}
+    return RunData(run.manifest["dataset"]["name"], run.kind, run.scale, run.items, run.verdicts, run.judgments,
+                   summary, families)
 
 
 def _finite(value: float) -> float | None:

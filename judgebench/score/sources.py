@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from judgebench.data.load import field_value
+from judgebench.data.load import BINARY_WORDS, PAIRWISE_WORDS, field_value
 from judgebench.data.readers import read_file
 from judgebench.data.schema import DataError, Dataset, Item, Label, TaskKind
 from judgebench.metrics.pairwise import flip
-from judgebench.run.records import SCHEMA_VERSION
+from judgebench.run.records import SCHEMA_VERSION, Judgment
 from judgebench.run.store import RunStore
 from judgebench.score.table import JudgeVerdicts
 
-_WORDS = {"binary": {"1": 1, "0": 0, "yes": 1, "no": 0, "true": 1, "false": 0, "pass": 1, "fail": 0},
-          "pairwise": {"a": "A", "b": "B", "tie": "tie"}}
+_WORDS = {"binary": BINARY_WORDS, "pairwise": PAIRWISE_WORDS}
 
 
 def to_verdict(kind: TaskKind, raw: Any, mapping: Mapping[str, Label]) -> Label | None:
@@ -35,8 +35,20 @@ def to_verdict(kind: TaskKind, raw: Any, mapping: Mapping[str, Label]) -> Label 
     return word
 
 
-def from_run(directory: str | Path) -> tuple[TaskKind, tuple[float, float], list[Item], list[JudgeVerdicts]]:
-    """A run's items and judgments; sample 0 of each judge x prompt (the AB order, and BA flipped back)."""
+@dataclass(frozen=True)
+class RunFolder:
+    """A run folder read once: its manifest, items, judgments and the per-judge verdicts."""
+
+    manifest: dict[str, Any]
+    kind: TaskKind
+    scale: tuple[float, float]
+    items: list[Item]
+    judgments: list[Judgment]
+    verdicts: list[JudgeVerdicts]
+
+
+def read_run(directory: str | Path) -> RunFolder:
+    """Sample 0 of each judge x prompt becomes its verdicts (the AB order, and BA flipped back)."""
     directory = Path(directory)
     manifest = json.loads((directory / "manifest.json").read_text())
     if manifest.get("schema_version") != SCHEMA_VERSION:
@@ -59,7 +71,12 @@ def from_run(directory: str | Path) -> tuple[TaskKind, tuple[float, float], list
             orders["BA" if judgment.order == "BA" else "AB"][judgment.item_id] = judgment.value
     verdicts = [JudgeVerdicts(judge if len(prompts) == 1 else f"{judge}/{prompt}", o["AB"], o["BA"] or None, judge,
                               prompt) for (judge, prompt), o in sorted(judges.items())]
-    return kind, scale, items, verdicts
+    return RunFolder(manifest, kind, scale, items, judgments, verdicts)
+
+
+def from_run(directory: str | Path) -> tuple[TaskKind, tuple[float, float], list[Item], list[JudgeVerdicts]]:
+    run = read_run(directory)
+    return run.kind, run.scale, run.items, run.verdicts
 
 
 def from_dataset_column(dataset: Dataset, column: str, mapping: Mapping[str, Label]) -> JudgeVerdicts:
