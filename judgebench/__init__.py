@@ -5,6 +5,11 @@ The few names a user imports; everything else lives in the subpackages.
     from judgebench import load_dataset, named_dataset, run_config, execute
     config = run_config({"dataset": load_group_entry("dataset", "demo_binary"), "judges": ["local_smollm2"]})
     summary = execute(config)
+
+    from judgebench import AutoEval, BuiltinMetrics          # LLM Judge++: label your own data
+    client = AutoEval()
+    dataset_id = client.add_dataset("data.csv", name="support")
+    job_id = client.label_dataset(dataset_id=dataset_id, prompt_template=BuiltinMetrics.FAITHFULNESS)
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "AutoEval": "judgebench.label.api",
+    "BuiltinMetrics": "judgebench.label.api",
     "CriteriaPrompt": "judgebench.judges.prompts",
     "DatasetSpec": "judgebench.data.schema",
     "Item": "judgebench.data.schema",

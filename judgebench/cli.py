@@ -6,6 +6,10 @@
     judgebench distill --dataset NAME ...             train a small evaluator from labels (distilled/<name>)
     judgebench tune --dataset NAME --judge J ...      tune a criteria prompt on train/dev, report on test
     judgebench list                                   datasets, judges and prompts that ship
+    judgebench data add|list|show|remove              the dataset library for labeling your own data
+    judgebench label start|review|next|submit|status|cancel|resume|download|list
+                                                      LLM Judge++: review 16 labels, then label everything
+    judgebench serve [--host H --port P]              the web page: library, review, jobs
 """
 
 from __future__ import annotations
@@ -324,6 +328,14 @@ def main(argv: list[str] | None = None) -> int:
         return _tune(rest)
     if command == "list":
         return _list()
+    if command in ("data", "label"):
+        from judgebench.label.commands import data_main, label_main
+
+        return (data_main if command == "data" else label_main)(rest)
+    if command == "serve":
+        from judgebench.web.serve import serve_main
+
+        return serve_main(rest)
     print(f"judgebench: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
     return EXIT_BAD_INPUT
 

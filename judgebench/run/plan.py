@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Mapping, Sequence
 
-from judgebench.data.schema import Dataset, Item, TaskKind
+from judgebench.data.schema import Dataset, Item, Label, TaskKind
 from judgebench.judges.llm import ModelRequest
 from judgebench.judges.parse import verdict_choices
 from judgebench.judges.prompts import (
@@ -39,8 +39,10 @@ def request_key(request: ModelRequest, sample: int) -> str:
 
 def plan_calls(dataset: Dataset, judges: Sequence[JudgeSpec], prompts: Sequence[CriteriaPrompt],
                few_shot_k: int = 0, few_shot_seed: int = 0,
-               example_pool: Sequence[Item] | None = None) -> list[PlannedCall]:
-    """`example_pool` supplies the few-shot examples (default: the dataset's own items)."""
+               example_pool: Sequence[Item] | None = None,
+               examples_for: Callable[[Item], Sequence[tuple[Mapping, Label]]] | None = None) -> list[PlannedCall]:
+    """`example_pool` supplies the few-shot examples (default: the dataset's own items); `examples_for`,
+    when given, chooses them per item instead (e.g. the reviewed items most similar to it)."""
     spec = dataset.spec
     for prompt in prompts:
         validate_prompt(prompt, spec.column_names, spec.kind, spec.name)
@@ -56,7 +58,10 @@ def plan_calls(dataset: Dataset, judges: Sequence[JudgeSpec], prompts: Sequence[
         for prompt in prompts:
             for item in dataset.items:
                 # The same k examples for every item, except that an item never sees itself.
-                examples = pick_examples(queues, few_shot_k, exclude=item.item_id) if few_shot_k else []
+                if examples_for is not None:
+                    examples = list(examples_for(item))
+                else:
+                    examples = pick_examples(queues, few_shot_k, exclude=item.item_id) if few_shot_k else []
                 for order in orders:
                     fields = swap_sides(item.fields) if order == "BA" else item.fields
                     shown = [(swap_sides(f), _flip(l)) if order == "BA" else (f, l) for f, l in examples]

@@ -11,7 +11,7 @@ import asyncio
 import random
 import time
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Protocol, Sequence
 
 from tqdm import tqdm
 
@@ -20,7 +20,6 @@ from judgebench.judges.parse import ParseFailure, choice_probabilities, parse_ve
 from judgebench.run.cache import ResponseCache
 from judgebench.run.plan import PlannedCall
 from judgebench.run.records import Judgment
-from judgebench.run.store import RunStore
 from judgebench.run.workers import WorkerPool
 
 MAX_BACKOFF_S = 60.0
@@ -95,8 +94,16 @@ def make_judgment(call: PlannedCall, run_id: str, reply: ModelReply | None, *, l
 
 
 
+class JudgmentSink(Protocol):
+    """Where finished judgments go: a run folder (RunStore), or the labeling library's database."""
+
+    def completed_keys(self) -> set[str]: ...
+
+    def append(self, judgment: Judgment) -> None: ...
+
+
 class Runner:
-    def __init__(self, store: RunStore, cache: ResponseCache, run_id: str, *, progress: bool = True,
+    def __init__(self, store: JudgmentSink, cache: ResponseCache, run_id: str, *, progress: bool = True,
                  seed: int = 0, pool: WorkerPool | None = None):
         self.store, self.cache, self.run_id = store, cache, run_id
         self.progress = progress

@@ -10,7 +10,8 @@ Behaviour is set per test through `POST /_control` (or `ScriptedServer.configure
     fault        {"mode": "status" | "hang" | "malformed", "status": 500, "times": N,
                   "retry_after": seconds}: the first N requests for each distinct prompt fail
 
-`GET /_stats` counts requests; `POST /_reset` clears counters and behaviour.
+`GET /_stats` counts requests; `GET /_requests` lists the latest 2000 (model and messages);
+`POST /_reset` clears counters and behaviour.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from aiohttp import web
 
 _DEFAULTS: dict[str, Any] = {"latency": 0.0, "rules": [], "default": "Verdict: Yes", "verdict_prob": 0.8,
                              "fault": None}
+_LOG_SIZE = 2000
 _VERDICT_ALTERNATIVES = {"Yes": "No", "No": "Yes", "A": "B", "B": "A", "C": "A"}
 
 
@@ -44,6 +46,7 @@ class _State:
         self.attempts: dict[str, int] = {}
         self.by_model: dict[str, int] = {}
         self.auth: list[str] = []
+        self.log: list[dict[str, Any]] = []     # the latest requests' model and messages
 
 
 def _reply_text(state: _State, model: str, prompt: str) -> str:
@@ -83,6 +86,7 @@ def make_app(state: _State) -> web.Application:
         model = body.get("model", "")
         state.by_model[model] = state.by_model.get(model, 0) + 1
         messages = body.get("messages") or []
+        state.log = state.log[-(_LOG_SIZE - 1):] + [{"model": model, "messages": messages}]
         prompt = next((m.get("content", "") for m in reversed(messages) if m.get("role") == "user"), "")
         config = state.config
         fault = config.get("fault")
@@ -127,12 +131,16 @@ def make_app(state: _State) -> web.Application:
         return web.json_response({"requests": state.requests, "completed": state.completed,
                                   "by_model": state.by_model})
 
+    async def requests(request: web.Request) -> web.Response:
+        return web.json_response(state.log)
+
     app = web.Application()
     app.router.add_post("/v1/chat/completions", chat)
     app.router.add_post("/chat/completions", chat)
     app.router.add_post("/_control", control)
     app.router.add_post("/_reset", reset)
     app.router.add_get("/_stats", stats)
+    app.router.add_get("/_requests", requests)
     return app
 
 

@@ -1,0 +1,449 @@
+"""The LLM Judge++ store: datasets, labelings, reviews and labeling jobs in one SQLite file.
+
+    datasets / items        uploads, one version per upload of a name
+    labelings               a dataset + criteria (prompt versions) + judge(s)
+    batch_items             the review batches: 16 items per round, with the judge's label and reason
+    reviews                 what a person decided, per item (the few-shot pool)
+    jobs / job_judgments    full labeling jobs and every judgment they made (key = the runner's call key)
+
+WAL mode: a committed row survives the process being killed, and the web server, the
+terminal review and a background job can use the file at the same time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+from judgebench.data.schema import Item, Label, TaskKind
+
+SCHEMA_VERSION = 1
+DB_NAME = "library.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS datasets (
+    dataset_id TEXT PRIMARY KEY, name TEXT NOT NULL, version INTEGER NOT NULL, source TEXT NOT NULL,
+    columns TEXT NOT NULL, n_items INTEGER NOT NULL, created REAL NOT NULL, UNIQUE (name, version));
+CREATE TABLE IF NOT EXISTS items (
+    dataset_id TEXT NOT NULL, position INTEGER NOT NULL, item_id TEXT NOT NULL, fields TEXT NOT NULL,
+    PRIMARY KEY (dataset_id, item_id));
+CREATE TABLE IF NOT EXISTS labelings (
+    labeling_id TEXT PRIMARY KEY, dataset_id TEXT NOT NULL, kind TEXT NOT NULL, judges TEXT NOT NULL,
+    few_shot_k INTEGER NOT NULL, selection TEXT NOT NULL, pool_size INTEGER NOT NULL, seed INTEGER NOT NULL,
+    created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS prompt_versions (
+    labeling_id TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, template TEXT NOT NULL,
+    system TEXT NOT NULL, created REAL NOT NULL, PRIMARY KEY (labeling_id, version));
+CREATE TABLE IF NOT EXISTS batch_items (
+    labeling_id TEXT NOT NULL, round INTEGER NOT NULL, position INTEGER NOT NULL, item_id TEXT NOT NULL,
+    prompt_version INTEGER NOT NULL, judge_label TEXT, judge_prob REAL, reason TEXT, uncertainty REAL,
+    PRIMARY KEY (labeling_id, round, position));
+CREATE TABLE IF NOT EXISTS reviews (
+    labeling_id TEXT NOT NULL, item_id TEXT NOT NULL, label TEXT NOT NULL, judge_label TEXT,
+    round INTEGER NOT NULL, prompt_version INTEGER NOT NULL, reviewed REAL NOT NULL,
+    PRIMARY KEY (labeling_id, item_id));
+CREATE TABLE IF NOT EXISTS jobs (
+    job_id TEXT PRIMARY KEY, labeling_id TEXT NOT NULL, dataset_id TEXT NOT NULL, prompt_version INTEGER NOT NULL,
+    status TEXT NOT NULL, total INTEGER NOT NULL, created REAL NOT NULL, started REAL, finished REAL,
+    heartbeat REAL, owner TEXT, error TEXT, examples TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS job_judgments (
+    job_id TEXT NOT NULL, key TEXT NOT NULL, item_id TEXT NOT NULL, ok INTEGER NOT NULL, record TEXT NOT NULL,
+    PRIMARY KEY (job_id, key));
+"""
+
+JOB_STATES = ("queued", "running", "cancelling", "cancelled", "completed", "failed")
+FINAL_STATES = ("cancelled", "completed", "failed")
+
+
+class LibraryError(ValueError):
+    pass
+
+
+def default_home() -> Path:
+    """$JUDGEBENCH_HOME; else a `.judgebench/` folder in the current project; else the user's data directory."""
+    if os.environ.get("JUDGEBENCH_HOME"):
+        return Path(os.environ["JUDGEBENCH_HOME"])
+    project = Path.cwd() / ".judgebench"
+    if project.is_dir():
+        return project
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("judgebench", appauthor=False))
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(4)}"
+
+
+def safe_name(name: str) -> str:
+    """A dataset name usable in paths and URLs: letters, digits, `_ . -`; nothing else survives."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(str(name)).name).strip("._-")[:64]
+    if not cleaned:
+        raise LibraryError(f"dataset name {name!r} has no usable characters (letters, digits, _ . -)")
+    return cleaned
+
+
+def dump_label(label: Label | None) -> str | None:
+    return None if label is None else json.dumps(label)
+
+
+def load_label(text: str | None) -> Label | None:
+    return None if text is None else json.loads(text)
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    dataset_id: str
+    name: str
+    version: int
+    source: str
+    columns: tuple[str, ...]
+    n_items: int
+    created: float
+
+
+@dataclass(frozen=True)
+class PromptVersion:
+    version: int
+    name: str
+    template: str
+    system: str
+
+
+@dataclass(frozen=True)
+class LabelingInfo:
+    labeling_id: str
+    dataset_id: str
+    kind: TaskKind
+    judges: tuple[dict[str, Any], ...]   # judge specs as dicts; the first labels, the others help select
+    few_shot_k: int
+    selection: str                       # active | random
+    pool_size: int
+    seed: int
+    created: float
+
+
+@dataclass(frozen=True)
+class BatchEntry:
+    round: int
+    position: int
+    item_id: str
+    prompt_version: int
+    judge_label: Label | None
+    judge_prob: float | None
+    reason: str | None
+    uncertainty: float | None
+
+
+@dataclass(frozen=True)
+class Review:
+    item_id: str
+    label: Label
+    judge_label: Label | None
+    round: int
+    prompt_version: int
+    reviewed: float
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    job_id: str
+    labeling_id: str
+    dataset_id: str
+    prompt_version: int
+    status: str
+    total: int
+    done: int
+    created: float
+    started: float | None
+    finished: float | None
+    heartbeat: float | None
+    owner: str | None
+    error: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class Library:
+    def __init__(self, home: str | Path | None = None):
+        self.home = Path(home) if home is not None else default_home()
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.path = self.home / DB_NAME
+        with self.connect() as db:
+            db.executescript(_SCHEMA)
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row[0]) != SCHEMA_VERSION:
+                raise LibraryError(f"{self.path}: schema version {row[0]} is not supported "
+                                   f"(this judgebench reads version {SCHEMA_VERSION})")
+
+    @property
+    def cache_path(self) -> Path:
+        return self.home / "cache.sqlite"
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """One connection per use: threads of the web server and a job's thread never share one."""
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            yield db
+        finally:
+            db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    # --- datasets ---------------------------------------------------------------------------
+
+    def add_dataset(self, name: str, items: Sequence[Item], columns: Sequence[str], source: str) -> DatasetInfo:
+        name = safe_name(name)
+        if not items:
+            raise LibraryError(f"{source}: no rows to add")
+        dataset_id = new_id("ds")
+        created = time.time()
+        with self.transaction() as db:
+            version = db.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM datasets WHERE name = ?",
+                                 (name,)).fetchone()[0]
+            db.execute("INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (dataset_id, name, version, source, json.dumps(list(columns)), len(items), created))
+            db.executemany("INSERT INTO items VALUES (?, ?, ?, ?)",
+                           [(dataset_id, i, item.item_id, json.dumps(dict(item.fields), ensure_ascii=False,
+                                                                     default=str))
+                            for i, item in enumerate(items)])
+        return DatasetInfo(dataset_id, name, version, source, tuple(columns), len(items), created)
+
+    def datasets(self) -> list[DatasetInfo]:
+        with self.connect() as db:
+            rows = db.execute("SELECT * FROM datasets ORDER BY name, version").fetchall()
+        return [_dataset_info(r) for r in rows]
+
+    def dataset(self, ref: str) -> DatasetInfo:
+        """By id (`ds-...`), by name (its latest version) or by `name@version`."""
+        name, _, version = ref.partition("@")
+        with self.connect() as db:
+            row = db.execute("SELECT * FROM datasets WHERE dataset_id = ?", (ref,)).fetchone()
+            if row is None and version:
+                if not version.isdigit():
+                    raise LibraryError(f"dataset {ref!r}: the version after @ must be a number")
+                row = db.execute("SELECT * FROM datasets WHERE name = ? AND version = ?",
+                                 (name, int(version))).fetchone()
+            elif row is None:
+                row = db.execute("SELECT * FROM datasets WHERE name = ? ORDER BY version DESC LIMIT 1",
+                                 (name,)).fetchone()
+        if row is None:
+            known = ", ".join(sorted({d.name for d in self.datasets()})) or "none yet"
+            raise LibraryError(f"no dataset {ref!r} in {self.path} (datasets: {known}); "
+                               "add one with `judgebench data add FILE --name NAME`")
+        return _dataset_info(row)
+
+    def items(self, dataset_id: str) -> list[Item]:
+        with self.connect() as db:
+            rows = db.execute("SELECT item_id, fields FROM items WHERE dataset_id = ? ORDER BY position",
+                              (dataset_id,)).fetchall()
+        return [Item(item_id=r[0], fields=json.loads(r[1]), human=(), source=f"{dataset_id}#{i}")
+                for i, r in enumerate(rows)]
+
+    def remove_dataset(self, dataset_id: str) -> None:
+        with self.transaction() as db:
+            labelings = [r[0] for r in db.execute("SELECT labeling_id FROM labelings WHERE dataset_id = ?",
+                                                  (dataset_id,))]
+            running = db.execute(f"SELECT job_id FROM jobs WHERE dataset_id = ? AND status NOT IN "
+                                 f"({','.join('?' * len(FINAL_STATES))})", (dataset_id, *FINAL_STATES)).fetchall()
+            if running:
+                raise LibraryError(f"job {running[0][0]} is still labeling this dataset; cancel it first")
+            for table in ("batch_items", "reviews", "prompt_versions", "labelings"):
+                db.executemany(f"DELETE FROM {table} WHERE labeling_id = ?", [(x,) for x in labelings])
+            jobs = [r[0] for r in db.execute("SELECT job_id FROM jobs WHERE dataset_id = ?", (dataset_id,))]
+            db.executemany("DELETE FROM job_judgments WHERE job_id = ?", [(x,) for x in jobs])
+            db.execute("DELETE FROM jobs WHERE dataset_id = ?", (dataset_id,))
+            db.execute("DELETE FROM items WHERE dataset_id = ?", (dataset_id,))
+            db.execute("DELETE FROM datasets WHERE dataset_id = ?", (dataset_id,))
+
+    # --- labelings and prompt versions --------------------------------------------------------
+
+    def create_labeling(self, dataset_id: str, kind: TaskKind, judges: Sequence[Mapping[str, Any]],
+                        prompt: PromptVersion, *, few_shot_k: int, selection: str, pool_size: int,
+                        seed: int) -> LabelingInfo:
+        info = LabelingInfo(new_id("lb"), dataset_id, kind, tuple(dict(j) for j in judges), few_shot_k,
+                            selection, pool_size, seed, time.time())
+        with self.transaction() as db:
+            db.execute("INSERT INTO labelings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (info.labeling_id, dataset_id, kind.value, json.dumps(info.judges), few_shot_k, selection,
+                        pool_size, seed, info.created))
+            _insert_prompt(db, info.labeling_id, 1, prompt)
+        return info
+
+    def labeling(self, labeling_id: str) -> LabelingInfo:
+        with self.connect() as db:
+            row = db.execute("SELECT * FROM labelings WHERE labeling_id = ?", (labeling_id,)).fetchone()
+        if row is None:
+            raise LibraryError(f"no labeling {labeling_id!r} in {self.path}")
+        return LabelingInfo(row[0], row[1], TaskKind(row[2]), tuple(json.loads(row[3])), row[4], row[5], row[6],
+                            row[7], row[8])
+
+    def labelings(self, dataset_id: str | None = None) -> list[LabelingInfo]:
+        with self.connect() as db:
+            ids = [r[0] for r in db.execute(
+                "SELECT labeling_id FROM labelings WHERE ? IS NULL OR dataset_id = ? ORDER BY created",
+                (dataset_id, dataset_id))]
+        return [self.labeling(i) for i in ids]
+
+    def add_prompt_version(self, labeling_id: str, prompt: PromptVersion) -> PromptVersion:
+        with self.transaction() as db:
+            version = db.execute("SELECT MAX(version) + 1 FROM prompt_versions WHERE labeling_id = ?",
+                                 (labeling_id,)).fetchone()[0]
+            if version is None:
+                raise LibraryError(f"no labeling {labeling_id!r}")
+            _insert_prompt(db, labeling_id, version, prompt)
+        return PromptVersion(version, prompt.name, prompt.template, prompt.system)
+
+    def prompt_version(self, labeling_id: str, version: int | None = None) -> PromptVersion:
+        with self.connect() as db:
+            row = db.execute("SELECT version, name, template, system FROM prompt_versions WHERE labeling_id = ? "
+                             "AND (? IS NULL OR version = ?) ORDER BY version DESC LIMIT 1",
+                             (labeling_id, version, version)).fetchone()
+        if row is None:
+            raise LibraryError(f"labeling {labeling_id!r} has no prompt version {version}")
+        return PromptVersion(*row)
+
+    # --- review batches and reviews -----------------------------------------------------------
+
+    def save_batch(self, labeling_id: str, round_: int, entries: Sequence[BatchEntry]) -> None:
+        """Replace the round's batch (a relabel after a prompt change rewrites it)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM batch_items WHERE labeling_id = ? AND round = ?", (labeling_id, round_))
+            db.executemany("INSERT INTO batch_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(labeling_id, round_, e.position, e.item_id, e.prompt_version, dump_label(e.judge_label),
+                             e.judge_prob, e.reason, e.uncertainty) for e in entries])
+
+    def batch(self, labeling_id: str, round_: int | None = None) -> list[BatchEntry]:
+        """The given round's batch; by default the latest one."""
+        with self.connect() as db:
+            if round_ is None:
+                round_ = db.execute("SELECT MAX(round) FROM batch_items WHERE labeling_id = ?",
+                                    (labeling_id,)).fetchone()[0]
+            rows = db.execute("SELECT round, position, item_id, prompt_version, judge_label, judge_prob, reason, "
+                              "uncertainty FROM batch_items WHERE labeling_id = ? AND round = ? ORDER BY position",
+                              (labeling_id, round_)).fetchall()
+        return [BatchEntry(r[0], r[1], r[2], r[3], load_label(r[4]), r[5], r[6], r[7]) for r in rows]
+
+    def save_reviews(self, labeling_id: str, round_: int, prompt_version: int,
+                     decisions: Mapping[str, tuple[Label, Label | None]]) -> None:
+        """`decisions`: item_id -> (the person's label, the judge's label). A later review of an item wins."""
+        now = time.time()
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           [(labeling_id, item_id, dump_label(label), dump_label(judge_label), round_,
+                             prompt_version, now) for item_id, (label, judge_label) in decisions.items()])
+
+    def reviews(self, labeling_id: str) -> list[Review]:
+        with self.connect() as db:
+            rows = db.execute("SELECT item_id, label, judge_label, round, prompt_version, reviewed FROM reviews "
+                              "WHERE labeling_id = ? ORDER BY reviewed, item_id", (labeling_id,)).fetchall()
+        return [Review(r[0], load_label(r[1]), load_label(r[2]), r[3], r[4], r[5]) for r in rows]
+
+    # --- jobs ---------------------------------------------------------------------------------
+
+    def create_job(self, labeling_id: str, dataset_id: str, prompt_version: int, total: int,
+                   examples: Sequence[tuple[str, Label]]) -> str:
+        """`examples`: the reviewed (item_id, label) pairs the job shows the judge, fixed now so that a
+        resumed job makes exactly the same calls."""
+        job_id = new_id("job")
+        with self.transaction() as db:
+            db.execute("INSERT INTO jobs (job_id, labeling_id, dataset_id, prompt_version, status, total, created, "
+                       "examples) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)",
+                       (job_id, labeling_id, dataset_id, prompt_version, total, time.time(),
+                        json.dumps([list(e) for e in examples])))
+        return job_id
+
+    def job_examples(self, job_id: str) -> list[tuple[str, Label]]:
+        with self.connect() as db:
+            row = db.execute("SELECT examples FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise LibraryError(f"no job {job_id!r} in {self.path}")
+        return [(item_id, label) for item_id, label in json.loads(row[0])]
+
+    def job(self, job_id: str) -> JobInfo:
+        jobs = self._jobs("WHERE j.job_id = ?", (job_id,))
+        if not jobs:
+            raise LibraryError(f"no job {job_id!r} in {self.path}")
+        return jobs[0]
+
+    def jobs(self, dataset_id: str | None = None) -> list[JobInfo]:
+        return self._jobs("WHERE ? IS NULL OR j.dataset_id = ?", (dataset_id, dataset_id))
+
+    def _jobs(self, where: str, args: tuple) -> list[JobInfo]:
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT j.job_id, j.labeling_id, j.dataset_id, j.prompt_version, j.status, j.total, "
+                "(SELECT COUNT(DISTINCT item_id) FROM job_judgments g WHERE g.job_id = j.job_id AND g.ok = 1), "
+                f"j.created, j.started, j.finished, j.heartbeat, j.owner, j.error FROM jobs j {where} "
+                "ORDER BY j.created", args).fetchall()
+        return [JobInfo(*r) for r in rows]
+
+    def set_job(self, job_id: str, **values: Any) -> None:
+        unknown = set(values) - {"status", "started", "finished", "heartbeat", "owner", "error"}
+        if unknown:
+            raise ValueError(f"not job columns: {unknown}")
+        with self.connect() as db:
+            db.execute(f"UPDATE jobs SET {', '.join(f'{k} = ?' for k in values)} WHERE job_id = ?",
+                       (*values.values(), job_id))
+
+    def claim_job(self, job_id: str, owner: str, stale_after_s: float) -> bool:
+        """Take a job to run it, unless a live owner holds it (its heartbeat is fresher than `stale_after_s`)."""
+        now = time.time()
+        with self.transaction() as db:
+            row = db.execute("SELECT status, heartbeat, owner FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+            if row is None:
+                raise LibraryError(f"no job {job_id!r}")
+            status, heartbeat, current = row
+            if status in FINAL_STATES:
+                return False
+            if status in ("running", "cancelling") and current != owner and heartbeat and \
+                    now - heartbeat < stale_after_s:
+                return False
+            db.execute("UPDATE jobs SET status = CASE status WHEN 'cancelling' THEN 'cancelling' ELSE 'running' END, "
+                       "owner = ?, heartbeat = ?, started = COALESCE(started, ?), error = NULL WHERE job_id = ?",
+                       (owner, now, now, job_id))
+        return True
+
+    def record_judgments(self, db: sqlite3.Connection, job_id: str, records: Iterable[Mapping[str, Any]]) -> None:
+        db.executemany("INSERT OR REPLACE INTO job_judgments VALUES (?, ?, ?, ?, ?)",
+                       [(job_id, r["key"], r["item_id"], int(r.get("error") is None),
+                         json.dumps(r, ensure_ascii=False)) for r in records])
+
+    def job_judgments(self, job_id: str) -> list[dict[str, Any]]:
+        with self.connect() as db:
+            rows = db.execute("SELECT record FROM job_judgments WHERE job_id = ? ORDER BY rowid",
+                              (job_id,)).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+
+def _insert_prompt(db: sqlite3.Connection, labeling_id: str, version: int, prompt: PromptVersion) -> None:
+    db.execute("INSERT INTO prompt_versions VALUES (?, ?, ?, ?, ?, ?)",
+               (labeling_id, version, prompt.name, prompt.template, prompt.system, time.time()))
+
+
+def _dataset_info(row: Sequence[Any]) -> DatasetInfo:
+    return DatasetInfo(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6])

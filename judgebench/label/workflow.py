@@ -1,0 +1,319 @@
+"""The LLM Judge++ loop: label a review batch, take a person's corrections, feed them back as examples.
+
+Every judge call goes through the normal runner (cache, retries, rate limits); the few-shot examples for
+an item are the reviewed items most similar to it, balanced across labels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import random
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from judgebench.config import ConfigError, group_names, judge_spec, load_group_entry
+from judgebench.data.schema import ColumnSpec, Dataset, DatasetSpec, Item, Label, LabelSpec, TaskKind
+from judgebench.judges.prompts import CriteriaPrompt, validate_prompt
+from judgebench.judges.spec import JudgeSpec
+from judgebench.label.library import BatchEntry, LabelingInfo, Library, LibraryError, PromptVersion
+from judgebench.label.select import (
+    Candidate, SimilarExamples, combined_uncertainty, disagreement, item_text, pick_batch, probability_uncertainty,
+)
+from judgebench.run.cache import ResponseCache
+from judgebench.run.plan import plan_calls
+from judgebench.run.records import Judgment
+from judgebench.run.runner import JudgmentSink, Runner
+
+BATCH_SIZE = 16
+DEFAULT_POOL = 128
+DEFAULT_FEW_SHOT = 4
+DEFAULT_JUDGE = "local_smollm2"
+LABEL_KINDS = (TaskKind.BINARY, TaskKind.LIKERT)
+
+
+@dataclass(frozen=True)
+class ItemVerdict:
+    label: Label | None
+    prob: float | None          # probability of `label`
+    reason: str | None
+    uncertainty: float
+
+
+class MemorySink:
+    """Judgments of a review batch: kept in memory; the batch table is what gets stored."""
+
+    def __init__(self):
+        self.judgments: list[Judgment] = []
+
+    def completed_keys(self) -> set[str]:
+        return set()
+
+    def append(self, judgment: Judgment) -> None:
+        self.judgments.append(judgment)
+
+
+def builtin_metrics() -> dict[str, str]:
+    """Built-in criteria usable for labeling (name -> description)."""
+    out = {}
+    for name in group_names("prompt"):
+        entry = load_group_entry("prompt", name)
+        if TaskKind(entry.get("kind", "binary")) in LABEL_KINDS:
+            out[name] = " ".join(str(entry.get("description", "")).split())
+    return out
+
+
+def criteria(prompt: str | CriteriaPrompt | None = None, *, template: str | None = None,
+             system: str = "", kind: TaskKind | str = TaskKind.BINARY) -> CriteriaPrompt:
+    """A built-in metric by name (`faithfulness`), or a template with `{column}` placeholders."""
+    if isinstance(prompt, CriteriaPrompt):
+        return prompt
+    if prompt and "{" not in prompt:
+        entry = load_group_entry("prompt", prompt)
+        return CriteriaPrompt(name=entry["name"], kind=TaskKind(entry.get("kind", "binary")),
+                              template=entry["template"], system=entry.get("system", ""),
+                              description=entry.get("description", ""))
+    template = template or prompt
+    if not template:
+        raise ConfigError(f"give a built-in metric ({', '.join(builtin_metrics())}) or a template with "
+                          "{column} placeholders")
+    return CriteriaPrompt(name="custom", kind=TaskKind(kind), template=template, system=system)
+
+
+def judges_from(names: Sequence[str | Mapping[str, Any]] | str | Mapping[str, Any] | None,
+                judge_dirs: Sequence[str] = ()) -> list[JudgeSpec]:
+    """Judge names from conf/judge (or `judge_dirs`), or inline mappings; the default is the embedded judge."""
+    names = [names] if isinstance(names, (str, Mapping)) else list(names or [DEFAULT_JUDGE])
+    judges = [judge_spec(n, tuple(judge_dirs)) for n in names]
+    if len({j.name for j in judges}) != len(judges):
+        raise ConfigError("judge names must be unique")
+    return judges
+
+
+def _as_prompt(version: PromptVersion, kind: TaskKind) -> CriteriaPrompt:
+    return CriteriaPrompt(name=version.name, kind=kind, template=version.template, system=version.system)
+
+
+def task_dataset(library: Library, dataset_id: str, kind: TaskKind, items: Sequence[Item] | None = None) -> Dataset:
+    info = library.dataset(dataset_id)
+    spec = DatasetSpec(name=info.name, kind=kind, columns=tuple(ColumnSpec(c, c) for c in info.columns),
+                       label=LabelSpec(column="label"))
+    return Dataset(spec, tuple(library.items(dataset_id) if items is None else items))
+
+
+class Labeling:
+    """One labeling of a library dataset: its criteria, judge(s), review rounds and few-shot pool."""
+
+    def __init__(self, library: Library, labeling_id: str):
+        self.library = library
+        self.info: LabelingInfo = library.labeling(labeling_id)
+        self.judges = [judge_spec(j) for j in self.info.judges]
+        self._items: list[Item] | None = None
+        self._similar: SimilarExamples | None = None
+
+    @property
+    def id(self) -> str:
+        return self.info.labeling_id
+
+    @property
+    def kind(self) -> TaskKind:
+        return self.info.kind
+
+    @property
+    def items(self) -> list[Item]:
+        if self._items is None:
+            self._items = self.library.items(self.info.dataset_id)
+        return self._items
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.item_id == item_id:
+                return item
+        raise LibraryError(f"no item {item_id!r} in dataset {self.info.dataset_id}")
+
+    @property
+    def similar(self) -> SimilarExamples:
+        if self._similar is None:
+            self._similar = SimilarExamples({i.item_id: item_text(i.fields) for i in self.items})
+        return self._similar
+
+    def prompt(self, version: int | None = None) -> tuple[PromptVersion, CriteriaPrompt]:
+        stored = self.library.prompt_version(self.id, version)
+        return stored, _as_prompt(stored, self.kind)
+
+    def reviewed(self) -> list[tuple[str, Label]]:
+        return [(r.item_id, r.label) for r in self.library.reviews(self.id)]
+
+    def examples_for(self, reviewed: Sequence[tuple[str, Label]]):
+        by_id = {i.item_id: i for i in self.items}
+
+        def choose(item: Item):
+            return [(by_id[rid].fields, label) for rid, label in
+                    self.similar.pick(item.item_id, reviewed, self.info.few_shot_k)]
+        return choose
+
+    def plan(self, items: Sequence[Item], prompt: CriteriaPrompt, reviewed: Sequence[tuple[str, Label]],
+             judges: Sequence[JudgeSpec] | None = None):
+        dataset = task_dataset(self.library, self.info.dataset_id, self.kind, items)
+        calls = plan_calls(dataset, judges or self.judges, [prompt], examples_for=self.examples_for(reviewed))
+        # Keys per item: two rows with the same text (an upload may repeat one) still get a label each.
+        return [dataclasses.replace(c, key=hashlib.sha256(f"{c.key}\0{c.item_id}".encode()).hexdigest())
+                for c in calls]
+
+    def judge(self, items: Sequence[Item], prompt: CriteriaPrompt, reviewed: Sequence[tuple[str, Label]],
+              sink: JudgmentSink | None = None, run_id: str | None = None) -> list[Judgment]:
+        """Judge `items` with every judge of the labeling; returns the judgments (also given to `sink`)."""
+        sink = sink or MemorySink()
+        calls = self.plan(items, prompt, reviewed)
+        cache = ResponseCache(self.library.cache_path)
+        try:
+            run_coroutine(Runner(sink, cache, run_id or self.id, progress=False).run(calls))
+        finally:
+            cache.close()
+        return sink.judgments if isinstance(sink, MemorySink) else []
+
+    def verdicts(self, judgments: Sequence[Judgment]) -> dict[str, ItemVerdict]:
+        return item_verdicts(judgments, self.kind, self.judges[0].name)
+
+    # --- rounds ----------------------------------------------------------------------------
+
+    def next_batch(self, size: int = BATCH_SIZE) -> list[BatchEntry]:
+        """A new round: `size` unreviewed items, chosen as the labeling's selection says."""
+        reviewed = self.reviewed()
+        done = {rid for rid, _ in reviewed} | {e.item_id for e in self.current_batch()}
+        open_items = [i for i in self.items if i.item_id not in done]
+        if not open_items:
+            raise LibraryError("every item has been reviewed or is in the open batch")
+        round_ = self.rounds() + 1
+        rng = random.Random(f"{self.info.seed}:{round_}")
+        stored, prompt = self.prompt()
+        if self.info.selection == "random":
+            chosen_ids = [i.item_id for i in rng.sample(open_items, min(size, len(open_items)))]
+            verdicts = self.verdicts(self.judge([self.item(i) for i in chosen_ids], prompt, reviewed))
+        else:
+            pool = rng.sample(open_items, min(self.info.pool_size, len(open_items)))
+            verdicts = self.verdicts(self.judge(pool, prompt, reviewed))
+            candidates = [Candidate(i.item_id, item_text(i.fields), verdicts[i.item_id].uncertainty) for i in pool]
+            chosen_ids = [c.item_id for c in pick_batch(candidates, size, "active", self.info.seed + round_)]
+        entries = [BatchEntry(round_, position, item_id, stored.version, verdicts[item_id].label,
+                              verdicts[item_id].prob, verdicts[item_id].reason, verdicts[item_id].uncertainty)
+                   for position, item_id in enumerate(chosen_ids)]
+        self.library.save_batch(self.id, round_, entries)
+        return entries
+
+    def rounds(self) -> int:
+        batch = self.library.batch(self.id)
+        return batch[0].round if batch else 0
+
+    def current_batch(self) -> list[BatchEntry]:
+        """The latest round's batch if it still waits for review, else []."""
+        batch = self.library.batch(self.id)
+        reviewed = {r.item_id for r in self.library.reviews(self.id) if batch and r.round == batch[0].round}
+        return [] if batch and reviewed >= {e.item_id for e in batch} else batch
+
+    def change_prompt(self, template: str, system: str | None = None) -> list[BatchEntry]:
+        """A new prompt version; the open batch is labeled again with it (same items)."""
+        old, _ = self.prompt()
+        candidate = CriteriaPrompt(name=old.name, kind=self.kind, template=template,
+                                   system=old.system if system is None else system)
+        dataset = task_dataset(self.library, self.info.dataset_id, self.kind, [])
+        validate_prompt(candidate, dataset.spec.column_names, self.kind, dataset.spec.name)
+        stored = self.library.add_prompt_version(self.id, PromptVersion(0, old.name, candidate.template,
+                                                                         candidate.system))
+        batch = self.current_batch()
+        if not batch:
+            return []
+        verdicts = self.verdicts(self.judge([self.item(e.item_id) for e in batch], candidate, self.reviewed()))
+        entries = [BatchEntry(e.round, e.position, e.item_id, stored.version, verdicts[e.item_id].label,
+                              verdicts[e.item_id].prob, verdicts[e.item_id].reason, verdicts[e.item_id].uncertainty)
+                   for e in batch]
+        self.library.save_batch(self.id, batch[0].round, entries)
+        return entries
+
+    def submit_reviews(self, decisions: Mapping[str, Any]) -> int:
+        """The person's labels for the open batch (item_id -> label); items left out keep the judge's label
+        as accepted. Returns how many labels the person changed."""
+        batch = self.current_batch()
+        if not batch:
+            raise LibraryError("there is no open review batch; start one with next_batch()")
+        by_id = {e.item_id: e for e in batch}
+        unknown = [i for i in decisions if i not in by_id]
+        if unknown:
+            raise LibraryError(f"item {unknown[0]!r} is not in the open batch (round {batch[0].round})")
+        final: dict[str, tuple[Label, Label | None]] = {}
+        for entry in batch:
+            label = check_label(decisions.get(entry.item_id, entry.judge_label), self.kind, entry.item_id)
+            final[entry.item_id] = (label, entry.judge_label)
+        self.library.save_reviews(self.id, batch[0].round, batch[0].prompt_version, final)
+        return sum(label != judge for label, judge in final.values())
+
+
+def run_coroutine(coroutine):
+    """asyncio.run, also from code that already runs in an event loop (a textual app, say)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def check_label(value: Any, kind: TaskKind, item_id: str) -> Label:
+    allowed = (0, 1) if kind is TaskKind.BINARY else (1, 2, 3, 4, 5)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not number.is_integer() or int(number) not in allowed:
+        raise LibraryError(f"item {item_id}: label {value!r} is not one of {list(allowed)}")
+    return int(number)
+
+
+def item_verdicts(judgments: Sequence[Judgment], kind: TaskKind, primary: str) -> dict[str, ItemVerdict]:
+    """Per item: the primary judge's majority label over samples, its probability, its reason, and the
+    uncertainty from probabilities, samples and the other judges (see select.py)."""
+    by_item: dict[str, list[Judgment]] = {}
+    for j in judgments:
+        by_item.setdefault(j.item_id, []).append(j)
+    out = {}
+    for item_id, group in by_item.items():
+        mine = sorted((j for j in group if j.judge_id == primary), key=lambda j: j.sample)
+        values = [j.value for j in mine if j.value is not None]
+        label = Counter(values).most_common(1)[0][0] if values else None
+        probs = [j.choice_probs for j in mine if j.choice_probs]
+        mean_probs = {k: sum(p.get(k, 0.0) for p in probs) / len(probs) for k in probs[0]} if probs else None
+        prob = mean_probs.get(str(label)) if mean_probs and label is not None else None
+        first = next((j for j in mine if j.value == label), mine[0] if mine else None)
+        reason = None
+        if first is not None:
+            reason = first.raw_text if first.error is None else f"error: {first.error}"
+        others = [j.value for j in group if j.judge_id != primary and j.sample == 0]
+        signals = [probability_uncertainty(kind, mean_probs), disagreement(values),
+                   disagreement([label, *others]) if others else None]
+        if label is None:
+            signals = [1.0]         # no verdict at all: a person should look
+        out[item_id] = ItemVerdict(label, prob, reason, combined_uncertainty(signals))
+    return out
+
+
+def start_labeling(library: Library, dataset_ref: str, prompt: CriteriaPrompt,
+                   judges: Sequence[JudgeSpec] | None = None, *, few_shot_k: int = DEFAULT_FEW_SHOT,
+                   selection: str = "active", pool_size: int = DEFAULT_POOL, seed: int = 0,
+                   batch_size: int = BATCH_SIZE) -> tuple[Labeling, list[BatchEntry]]:
+    """Create a labeling and label its first review batch. Bad prompts fail before any call."""
+    if prompt.kind not in LABEL_KINDS:
+        raise ConfigError(f"labeling supports {[k.value for k in LABEL_KINDS]} criteria; "
+                          f"{prompt.name!r} is {prompt.kind.value}")
+    if selection not in ("active", "random"):
+        raise ConfigError(f"selection must be active or random, got {selection!r}")
+    info = library.dataset(dataset_ref)
+    validate_prompt(prompt, info.columns, prompt.kind, info.name)
+    judges = list(judges or judges_from(None))
+    created = library.create_labeling(info.dataset_id, prompt.kind, [j.to_dict() for j in judges],
+                                      PromptVersion(1, prompt.name, prompt.template, prompt.system),
+                                      few_shot_k=few_shot_k, selection=selection, pool_size=pool_size, seed=seed)
+    labeling = Labeling(library, created.labeling_id)
+    return labeling, (labeling.next_batch(batch_size) if batch_size else [])

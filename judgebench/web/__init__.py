@@ -1,0 +1,1 @@
+"""`judgebench serve`: the web pages."""

@@ -1,0 +1,52 @@
+"""`judgebench serve`: the web pages on 127.0.0.1; any other address needs a token."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import secrets
+import sys
+
+EXIT_BAD_INPUT = 2
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="judgebench serve", description=(
+        "The web page: upload datasets, review the judge's labels, run and download full labeling jobs."))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--token", default=os.environ.get("JUDGEBENCH_TOKEN"),
+                        help="required unless the host is a loopback address; `auto` makes one "
+                             "(default: $JUDGEBENCH_TOKEN)")
+    parser.add_argument("--home", default=None, help="library folder (as for `judgebench data`)")
+    parser.add_argument("--judge-dir", action="append", default=[], help="extra folder of judge YAML files")
+    parser.add_argument("--max-upload-mb", type=float, default=50.0)
+    args = parser.parse_args(argv)
+    token = secrets.token_urlsafe(24) if args.token == "auto" else args.token
+    if not is_loopback(args.host) and not token:
+        print(f"judgebench: serving on {args.host} makes the page reachable from other machines; give a token "
+              "(--token SECRET, --token auto, or $JUDGEBENCH_TOKEN)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    import uvicorn
+
+    from judgebench.label.library import Library
+    from judgebench.web.app import create_app
+
+    library = Library(args.home)
+    app = create_app(library, token=token, judge_dirs=args.judge_dir, max_upload_mb=args.max_upload_mb)
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    suffix = f"/?token={token}" if token else "/"
+    print(f"judgebench: library {library.path}\njudgebench: open http://{shown}:{args.port}{suffix}", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0

@@ -1,0 +1,316 @@
+// judgebench web pages. Dataset text only ever goes into the page through textContent.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, text, attrs) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  return node;
+}
+
+async function api(path, options) {
+  const response = await fetch(path, options);
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.error || body.detail || `HTTP ${response.status}`);
+  return body;
+}
+
+const post = (path, body) => api(path, {method: "POST", headers: {"Content-Type": "application/json"},
+                                        body: JSON.stringify(body || {})});
+const when = (ts) => ts ? new Date(ts * 1000).toLocaleString() : "-";
+
+function jobRow(job, onChange) {
+  const tr = el("tr");
+  tr.dataset.job = job.job_id;
+  tr.append(el("td", job.job_id), el("td", job.status, {class: "job-status"}));
+  const progress = el("td");
+  const bar = el("progress", null, {value: job.done, max: Math.max(1, job.total)});
+  progress.append(bar, el("span", ` ${job.done}/${job.total}`));
+  tr.append(progress, el("td", job.dataset_id));
+  const actions = el("td");
+  if (job.status === "running" || job.status === "queued") {
+    const cancel = el("button", "Cancel");
+    cancel.onclick = async () => { await post(`/api/jobs/${job.job_id}/cancel`); onChange(); };
+    actions.append(cancel);
+  }
+  if (job.status === "failed" || job.status === "cancelled") {
+    const resume = el("button", "Resume");
+    resume.onclick = async () => { await post(`/api/jobs/${job.job_id}/resume`); onChange(); };
+    actions.append(resume);
+  }
+  if (job.status === "completed") {
+    for (const fmt of ["csv", "jsonl", "parquet"]) {
+      actions.append(el("a", fmt.toUpperCase(), {href: `/api/jobs/${job.job_id}/download?format=${fmt}`}), " ");
+    }
+  }
+  tr.append(actions);
+  return tr;
+}
+
+// --- library page ------------------------------------------------------------------------
+
+async function libraryPage() {
+  const options = await api("/api/options");
+  let chosen = null;
+  for (const m of options.metrics) $("metric").append(el("option", m.name, {value: m.name}));
+  $("metric").append(el("option", "custom prompt", {value: ""}));
+  for (const j of options.judges) $("judge").append(el("option", j, {value: j}));
+  const showMetric = () => {
+    const metric = options.metrics.find((m) => m.name === $("metric").value);
+    $("metric-description").textContent = metric ? metric.description : "Write your own prompt with {column} placeholders.";
+    $("template").value = metric ? metric.template : $("template").value;
+    $("template").readOnly = Boolean(metric);
+  };
+  $("metric").onchange = showMetric;
+  showMetric();
+
+  async function refresh() {
+    const [datasets, labelings, jobs] = await Promise.all([api("/api/datasets"), api("/api/labelings"), api("/api/jobs")]);
+    const tbody = $("datasets").querySelector("tbody");
+    tbody.replaceChildren();
+    for (const d of datasets) {
+      const tr = el("tr");
+      tr.dataset.dataset = d.dataset_id;
+      tr.append(el("td", `${d.name}@${d.version}`), el("td", d.n_items), el("td", d.columns.join(", ")), el("td", when(d.created)));
+      const actions = el("td");
+      const label = el("button", "Label", {class: "label-dataset"});
+      label.onclick = () => { chosen = d; $("start-dataset").textContent = `${d.name}@${d.version}`; $("start").classList.remove("hidden"); };
+      const remove = el("button", "Remove");
+      remove.onclick = async () => { if (confirm(`Remove ${d.name}@${d.version}?`)) { await api(`/api/datasets/${d.dataset_id}`, {method: "DELETE"}); refresh(); } };
+      actions.append(label, remove);
+      tr.append(actions);
+      tbody.append(tr);
+    }
+    const lbody = $("labelings").querySelector("tbody");
+    lbody.replaceChildren();
+    for (const l of labelings) {
+      const tr = el("tr");
+      const link = el("a", l.labeling_id, {href: `/label/${l.labeling_id}`});
+      const first = el("td");
+      first.append(link);
+      tr.append(first, el("td", l.dataset), el("td", `${l.prompt} v${l.prompt_version}`), el("td", l.judge), el("td", l.reviewed));
+      lbody.append(tr);
+    }
+    const jbody = $("jobs").querySelector("tbody");
+    jbody.replaceChildren(...jobs.map((j) => jobRow(j, refresh)));
+  }
+
+  $("upload").onsubmit = async (event) => {
+    event.preventDefault();
+    const form = new FormData();
+    form.append("file", $("file").files[0]);
+    form.append("name", $("name").value);
+    $("upload-msg").className = "muted";
+    $("upload-msg").textContent = "uploading ...";
+    try {
+      const info = await api("/api/datasets", {method: "POST", body: form});
+      $("upload-msg").textContent = `added ${info.name}@${info.version}: ${info.n_items} rows`;
+      await refresh();
+    } catch (error) {
+      $("upload-msg").className = "error";
+      $("upload-msg").textContent = error.message;
+    }
+  };
+  $("start-btn").onclick = async () => {
+    $("start-btn").disabled = true;
+    $("start-msg").className = "muted";
+    $("start-msg").textContent = "the judge is labeling candidates ...";
+    try {
+      const body = {dataset_id: chosen.dataset_id, judge: $("judge").value, selection: $("selection").value};
+      if ($("metric").value) body.metric = $("metric").value; else body.template = $("template").value;
+      const state = await post("/api/labelings", body);
+      location.href = `/label/${state.labeling_id}`;
+    } catch (error) {
+      $("start-msg").className = "error";
+      $("start-msg").textContent = error.message;
+      $("start-btn").disabled = false;
+    }
+  };
+  await refresh();
+  setInterval(() => refresh().catch(() => {}), 2000);
+}
+
+// --- labeling page -----------------------------------------------------------------------
+
+async function labelPage() {
+  const labelingId = location.pathname.split("/").pop();
+  let state = null;
+  let decisions = {};
+  let index = 0;
+  const visited = new Set();
+  const views = ["item-view", "config-view", "table-view", "after-view"];
+  const show = (view) => views.forEach((v) => $(v).classList.toggle("hidden", v !== view));
+  const name = (label) => label === null || label === undefined ? "none" :
+    state.kind === "binary" ? (label === 1 ? "Yes (1)" : "No (0)") : String(label);
+  const storageKey = () => `judgebench:${labelingId}:${state.batch.length ? state.batch[0].round : 0}`;
+  const save = () => localStorage.setItem(storageKey(), JSON.stringify(decisions));
+  const showError = (error) => { $("error").textContent = error ? error.message : ""; };
+
+  function load(newState, keepChanges) {
+    const previous = state ? Object.fromEntries(state.batch.map((e) => [e.item_id, e.judge_label])) : {};
+    state = newState;
+    $("title").textContent = `${state.dataset} · ${state.prompt} v${state.prompt_version}`;
+    $("subtitle").textContent = `judge ${state.judge} · ${state.reviewed} reviewed so far · ${state.n_items} items · ${state.selection} selection`;
+    const stored = JSON.parse(localStorage.getItem(storageKey()) || "{}");
+    const next = {};
+    for (const e of state.batch) {
+      const mine = keepChanges ? decisions[e.item_id] : stored[e.item_id];
+      // A relabel takes the judge's new label unless the person had changed this item.
+      next[e.item_id] = mine === undefined || mine === previous[e.item_id] ? e.judge_label : mine;
+    }
+    decisions = next;
+    $("binary-buttons").classList.toggle("hidden", state.kind !== "binary");
+    $("likert-buttons").replaceChildren();
+    if (state.kind === "likert") {
+      for (let v = 1; v <= 5; v++) {
+        const b = el("button", v, {class: "rate"});
+        b.onclick = () => { decisions[state.batch[index].item_id] = v; save(); renderItem(); };
+        $("likert-buttons").append(b);
+      }
+    }
+    if (state.batch.length) { index = Math.min(index, state.batch.length - 1); goto(index); show("item-view"); }
+    else afterView();
+  }
+
+  function goto(i) {
+    index = i;
+    visited.add(state.batch[i].item_id);
+    renderItem();
+  }
+
+  function renderItem() {
+    const entry = state.batch[index];
+    $("dots").replaceChildren(...state.batch.map((e, i) => {
+      const dot = el("button", i + 1, {"aria-label": `item ${i + 1}`});
+      dot.classList.toggle("current", i === index);
+      dot.classList.toggle("visited", visited.has(e.item_id));
+      dot.classList.toggle("changed", decisions[e.item_id] !== e.judge_label);
+      dot.onclick = () => goto(i);
+      return dot;
+    }));
+    $("fields").replaceChildren(...Object.entries(entry.fields).map(([k, v]) => {
+      const box = el("div", null, {class: "field"});
+      box.append(el("div", k, {class: "field-name"}), el("div", v, {class: "field-value"}));
+      return box;
+    }));
+    const prob = entry.judge_prob === null ? "" : ` (p = ${entry.judge_prob.toFixed(2)})`;
+    $("judge-label").textContent = `judge: ${name(entry.judge_label)}${prob}`;
+    $("judge-reason").textContent = `reason: ${entry.reason || "-"}`;
+    $("your-label").textContent = name(decisions[entry.item_id]);
+    $("changed").textContent = decisions[entry.item_id] !== entry.judge_label ? "(changed)" : "";
+    $("prev").disabled = index === 0;
+    $("next").disabled = index === state.batch.length - 1;
+  }
+
+  function renderTable() {
+    const tbody = $("review-table").querySelector("tbody");
+    tbody.replaceChildren(...state.batch.map((e, i) => {
+      const tr = el("tr");
+      tr.dataset.item = e.item_id;
+      const first = String(Object.values(e.fields)[0] ?? "").slice(0, 80);
+      const changed = decisions[e.item_id] !== e.judge_label;
+      tr.append(el("td", i + 1), el("td", first), el("td", name(e.judge_label)), el("td", name(decisions[e.item_id]), {class: "yours"}),
+                el("td", changed ? "changed" : "", {class: "changed-mark"}));
+      const actions = el("td");
+      if (state.kind === "binary") {
+        const flip = el("button", "Flip", {class: "row-flip"});
+        flip.onclick = () => { decisions[e.item_id] = decisions[e.item_id] === 1 ? 0 : 1; save(); renderTable(); };
+        actions.append(flip);
+      }
+      const open = el("button", "Open");
+      open.onclick = () => { goto(i); show("item-view"); };
+      actions.append(open);
+      tr.append(actions);
+      return tr;
+    }));
+  }
+
+  async function afterView(message) {
+    show("after-view");
+    $("after-msg").textContent = message || (state.reviewed ? `${state.reviewed} labels reviewed. They are few-shot examples for the judge from now on.`
+                                                            : "No open review batch.");
+    const job = state.jobs.length ? state.jobs[state.jobs.length - 1] : null;
+    if (job) watchJob(job.job_id);
+  }
+
+  let watching = null;
+  async function watchJob(jobId) {
+    $("job-view").classList.remove("hidden");
+    $("job-id").textContent = jobId;
+    clearInterval(watching);
+    const tick = async () => {
+      const job = await api(`/api/jobs/${jobId}`);
+      $("job-status").textContent = job.status;
+      $("job-progress").max = Math.max(1, job.total);
+      $("job-progress").value = job.done;
+      $("job-count").textContent = `${job.done}/${job.total}` + (job.error ? ` · ${job.error}` : "");
+      $("cancel-job").classList.toggle("hidden", !["running", "queued"].includes(job.status));
+      $("resume-job").classList.toggle("hidden", !["failed", "cancelled"].includes(job.status));
+      $("downloads").classList.toggle("hidden", job.status !== "completed");
+      for (const fmt of ["csv", "jsonl", "parquet"]) $(`dl-${fmt}`).href = `/api/jobs/${jobId}/download?format=${fmt}`;
+      if (["completed", "cancelled", "failed"].includes(job.status)) clearInterval(watching);
+    };
+    $("cancel-job").onclick = async () => { await post(`/api/jobs/${jobId}/cancel`); tick(); };
+    $("resume-job").onclick = async () => { await post(`/api/jobs/${jobId}/resume`); watching = setInterval(tick, 1000); };
+    await tick();
+    watching = setInterval(() => tick().catch(() => {}), 1000);
+  }
+
+  const step = (d) => goto(Math.min(Math.max(index + d, 0), state.batch.length - 1));
+  $("prev").onclick = () => step(-1);
+  $("next").onclick = () => step(1);
+  $("last").onclick = () => goto(state.batch.length - 1);
+  $("accept").onclick = () => { const e = state.batch[index]; if (e.judge_label !== null) decisions[e.item_id] = e.judge_label; save(); step(1); renderItem(); };
+  $("flip").onclick = () => { const e = state.batch[index]; decisions[e.item_id] = decisions[e.item_id] === 1 ? 0 : 1; save(); renderItem(); };
+  $("to-table").onclick = () => { renderTable(); show("table-view"); };
+  $("back-to-items").onclick = () => { renderItem(); show("item-view"); };
+  $("configure").onclick = () => { $("template-edit").value = state.template; $("config-msg").textContent = ""; show("config-view"); };
+  $("cancel-config").onclick = () => show("item-view");
+  $("save-config").onclick = async () => {
+    $("save-config").disabled = true;
+    $("config-msg").className = "muted";
+    $("config-msg").textContent = "relabeling the batch ...";
+    try {
+      load(await post(`/api/labelings/${labelingId}/prompt`, {template: $("template-edit").value}), true);
+      save();
+    } catch (error) {
+      $("config-msg").className = "error";
+      $("config-msg").textContent = error.message;
+    } finally {
+      $("save-config").disabled = false;
+    }
+  };
+  $("submit-reviews").onclick = async () => {
+    $("submit-reviews").disabled = true;
+    try {
+      const key = storageKey();
+      const result = await post(`/api/labelings/${labelingId}/reviews`, {labels: decisions});
+      localStorage.removeItem(key);
+      state = result;
+      afterView(`Submitted ${Object.keys(decisions).length} labels (${result.changed} changed). ${result.reviewed} reviewed in all; they are few-shot examples for the judge from now on.`);
+    } catch (error) { showError(error); } finally { $("submit-reviews").disabled = false; }
+  };
+  $("next-batch").onclick = async () => {
+    $("next-batch").disabled = true;
+    $("after-msg").textContent = "the judge is labeling candidates ...";
+    try { load(await post(`/api/labelings/${labelingId}/next`)); } catch (error) { showError(error); }
+    finally { $("next-batch").disabled = false; }
+  };
+  $("submit-job").onclick = async () => {
+    try { const job = await post(`/api/labelings/${labelingId}/jobs`); watchJob(job.job_id); } catch (error) { showError(error); }
+  };
+  document.addEventListener("keydown", (event) => {
+    if ($("item-view").classList.contains("hidden") || event.target.tagName === "TEXTAREA") return;
+    if (event.key === "ArrowLeft") step(-1);
+    else if (event.key === "ArrowRight") step(1);
+    else if (event.key === "f" && state.kind === "binary") $("flip").click();
+    else if (event.key === "a") $("accept").click();
+    else if (event.key === "End") $("last").click();
+  });
+  try { load(await api(`/api/labelings/${labelingId}`)); } catch (error) { showError(error); }
+}
+
+if (document.body.dataset.page === "library") libraryPage();
+else if (document.body.dataset.page === "label") labelPage();

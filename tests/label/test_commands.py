@@ -1,0 +1,189 @@
+"""`judgebench data` and `judgebench label` as a user runs them, against the scripted model server."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from judgebench.label.library import Library
+from tests.label.conftest import rows, script, scripted_judge, write_csv
+from tests.conftest import REPO
+from tests.test_cli import cli as run_cli
+
+
+def cli(*args):
+    return run_cli(*args, cwd=REPO, check=False)
+
+
+@pytest.fixture
+def home(tmp_path, server):
+    script(server)
+    judge_dir = tmp_path / "judges"
+    judge_dir.mkdir()
+    (judge_dir / "scripted.yaml").write_text(yaml.safe_dump(scripted_judge(server)))
+    return tmp_path / "home", judge_dir
+
+
+def start(home, judge_dir, *extra):
+    return cli("label", "start", "--home", str(home), "--dataset", "answers", "--metric", "faithfulness",
+               "--judge", "scripted", "--judge-dir", str(judge_dir), *extra)
+
+
+def labeling_id(output: str) -> str:
+    return output.split("labeling ", 1)[1].split(":", 1)[0]
+
+
+def test_data_add_list_show_versions_and_remove(home, tmp_path):
+    home, _ = home
+    path = write_csv(tmp_path / "answers.csv", rows(12))
+    first = cli("data", "add", str(path), "--home", str(home))
+    assert first.returncode == 0 and "added answers v1" in first.stdout and "12 rows" in first.stdout
+    second = cli("data", "add", str(path), "--name", "answers", "--home", str(home))
+    assert "added answers v2" in second.stdout
+    listing = cli("data", "list", "--home", str(home)).stdout
+    assert "answers@1" in listing and "answers@2" in listing
+    shown = cli("data", "show", "answers@1", "--home", str(home), "--rows", "2").stdout
+    assert "columns: input, output, context" in shown and shown.count("\n- ") == 2
+    assert cli("data", "remove", "answers@2", "--home", str(home)).returncode == 0
+    assert [d.version for d in Library(home).datasets()] == [1]
+
+
+def test_bad_upload_names_file_row_and_column(home, tmp_path):
+    home, _ = home
+    path = tmp_path / "broken.jsonl"
+    path.write_text('{"input": "a", "output": "b"}\n{"input": "c"}\n')
+    result = cli("data", "add", str(path), "--home", str(home))
+    assert result.returncode == 2
+    assert f"{path}, line 2, column 'output': missing column" in result.stderr
+    assert Library(home).datasets() == []
+
+
+def test_a_prompt_that_does_not_fit_fails_before_any_call(home, tmp_path, server):
+    home, judge_dir = home
+    cli("data", "add", str(write_csv(tmp_path / "answers.csv", rows(12))), "--home", str(home))
+    result = cli("label", "start", "--home", str(home), "--dataset", "answers", "--template", "Is {answer} right?",
+                 "--judge", "scripted", "--judge-dir", str(judge_dir))
+    assert result.returncode == 2 and "{answer}" in result.stderr and "input, output, context" in result.stderr
+    assert server.state.requests == 0
+
+
+def test_start_next_submit_status_download(home, tmp_path):
+    home, judge_dir = home
+    cli("data", "add", str(write_csv(tmp_path / "answers.csv", rows(40))), "--home", str(home))
+    started = start(home, judge_dir)
+    assert started.returncode == 0, started.stderr
+    lid = labeling_id(started.stdout)
+    assert started.stdout.count("uncertainty=") == 16
+    library = Library(home)
+    batch = library.batch(lid)
+    from judgebench.label.workflow import Labeling
+
+    Labeling(library, lid).submit_reviews({batch[0].item_id: 1 - batch[0].judge_label})
+    second = cli("label", "next", lid, "--home", str(home), "--batch-size", "8")
+    assert "round 2, 8 items" in second.stdout
+    assert not {e.item_id for e in library.batch(lid)} & {e.item_id for e in batch}
+
+    submitted = cli("label", "submit", lid, "--wait", "--home", str(home))
+    assert "completed (40/40)" in submitted.stdout, submitted.stderr
+    job_id = submitted.stdout.split(":", 1)[0]
+    assert "completed  40/40" in cli("label", "status", "--home", str(home)).stdout
+    for fmt in ("jsonl", "csv", "parquet"):
+        out = tmp_path / f"labeled.{fmt}"
+        assert cli("label", "download", "answers", "-o", str(out), "--home", str(home)).returncode == 0
+        frame = {"jsonl": lambda p: pd.read_json(p, lines=True), "csv": pd.read_csv,
+                 "parquet": pd.read_parquet}[fmt](out)
+        assert len(frame) == 40
+        assert set(frame.columns) >= {"input", "output", "context", "item_id", "label", "label_source",
+                                      "judge_label", "judge_prob", "prompt_version", "prompt_hash", "job_id"}
+        assert (frame["label_source"] == "human").sum() == 16      # round 2 was not reviewed
+        assert set(frame["job_id"]) == {job_id}
+    listing = cli("label", "list", "--home", str(home)).stdout
+    assert lid in listing and "16 reviewed" in listing
+
+
+def test_killed_background_job_resumes_without_loss_or_duplicates(home, tmp_path, server):
+    home, judge_dir = home
+    cli("data", "add", str(write_csv(tmp_path / "answers.csv", rows(50))), "--home", str(home))
+    lid = labeling_id(start(home, judge_dir, "--batch-size", "4").stdout)
+    server.configure(latency=0.2)
+    submitted = cli("label", "submit", lid, "--home", str(home))
+    job_id = submitted.stdout.split("job ", 1)[1].split()[0]
+    library = Library(home)
+    deadline = time.monotonic() + 60
+    while library.job(job_id).done < 8 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid = int(library.job(job_id).owner.split(":")[1])
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.3)
+    assert 8 <= library.job(job_id).done < 50
+    server.configure(latency=0.0)
+    assert "running" in cli("label", "status", job_id, "--home", str(home)).stdout
+    resumed = cli("label", "resume", job_id, "--wait", "--home", str(home))
+    assert "completed (50/50)" in resumed.stdout, resumed.stderr
+    records = library.job_judgments(job_id)
+    assert len(records) == len({r["item_id"] for r in records}) == 50
+
+
+def test_cancel_stops_a_running_job_and_keeps_its_labels(home, tmp_path, server):
+    home, judge_dir = home
+    cli("data", "add", str(write_csv(tmp_path / "answers.csv", rows(50))), "--home", str(home))
+    lid = labeling_id(start(home, judge_dir, "--batch-size", "0").stdout)
+    server.configure(latency=0.2)
+    job_id = cli("label", "submit", lid, "--home", str(home)).stdout.split("job ", 1)[1].split()[0]
+    library = Library(home)
+    deadline = time.monotonic() + 60
+    while library.job(job_id).done < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "cancelling" in cli("label", "cancel", job_id, "--home", str(home)).stdout
+    deadline = time.monotonic() + 30
+    while library.job(job_id).status != "cancelled" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    cancelled = library.job(job_id)
+    assert cancelled.status == "cancelled" and 4 <= cancelled.done < 50
+    server.configure(latency=0.0)
+    assert "completed (50/50)" in cli("label", "resume", job_id, "--wait", "--home", str(home)).stdout
+
+
+def test_terminal_review_in_a_pseudo_terminal(home, tmp_path):
+    """`judgebench label review` in a real pty: flip the first item, open the table, submit."""
+    home, judge_dir = home
+    cli("data", "add", str(write_csv(tmp_path / "answers.csv", rows(20))), "--home", str(home))
+    lid = labeling_id(start(home, judge_dir).stdout)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update(TERM="xterm-256color", COLUMNS="120", LINES="40")
+        os.execv(sys.executable, [sys.executable, "-m", "judgebench.cli", "label", "review", lid, "--home", str(home)])
+    output = b""
+
+    def read_until(marker: bytes, timeout: float = 30) -> None:
+        nonlocal output
+        deadline = time.monotonic() + timeout
+        while marker not in output and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    output += os.read(fd, 65536)
+                except OSError:
+                    return
+
+    read_until(b"your label")
+    for key in (b"f", b"r", b"s"):
+        os.write(fd, key)
+        time.sleep(0.5)
+        read_until(b"Review and Submit" if key == b"r" else b"", 5)
+    read_until(b"saved 16 reviews")
+    os.waitpid(pid, 0)
+    assert b"saved 16 reviews (1 changed)" in output
+    reviews = Library(home).reviews(lid)
+    assert len(reviews) == 16 and sum(r.label != r.judge_label for r in reviews) == 1

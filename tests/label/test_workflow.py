@@ -1,0 +1,89 @@
+"""The review loop against the scripted model server: selection, few-shot feedback, prompt versions."""
+
+from __future__ import annotations
+
+import pytest
+
+from judgebench.judges.prompts import PromptError
+from judgebench.label.library import LibraryError
+from judgebench.label.workflow import criteria, judges_from, start_labeling
+from tests.label.conftest import script, scripted_judge
+
+
+def test_first_batch_holds_sixteen_judged_items(labeling, library):
+    batch = labeling.current_batch()
+    assert len(batch) == 16 and len({e.item_id for e in batch}) == 16
+    for entry in batch:
+        supported = "supported" in labeling.item(entry.item_id).fields["output"]
+        assert entry.judge_label == int(supported)
+        assert entry.judge_prob == pytest.approx(0.75)
+        assert entry.reason == ("Verdict: Yes" if supported else "Verdict: No")
+
+
+def test_judge_disagreement_decides_which_items_a_person_sees(library, dataset_id, server):
+    script(server)
+    # A second judge that calls every answer faithful disagrees on the 20 `invented` ones;
+    # the first judge's probabilities are the same everywhere.
+    server.configure(rules=[{"model": "scripted", "match": r"supported claim[^\n]*\n*\s*Is the answer",
+                             "reply": "Verdict: Yes"},
+                            {"model": "lenient", "match": ".", "reply": "Verdict: Yes"}])
+    judges = judges_from([scripted_judge(server), scripted_judge(server, name="lenient", model="openai/lenient")])
+    labeling, batch = start_labeling(library, dataset_id, criteria("faithfulness"), judges)
+    assert all("invented" in labeling.item(e.item_id).fields["output"] for e in batch)
+    assert all(e.uncertainty == pytest.approx(0.75) for e in batch)      # mean of 0.5 (p = 0.75) and 1.0
+    random_labeling, random_batch = start_labeling(library, dataset_id, criteria("faithfulness"), judges,
+                                                   selection="random", seed=3)
+    assert sum("invented" in random_labeling.item(e.item_id).fields["output"] for e in random_batch) < 16
+
+
+def test_corrections_become_the_nearest_balanced_examples(labeling, server):
+    batch = labeling.current_batch()
+    flipped = batch[0]
+    labeling.submit_reviews({flipped.item_id: 1 - flipped.judge_label})
+    reviewed = dict(labeling.reviewed())
+    assert len(reviewed) == 16 and reviewed[flipped.item_id] == 1 - flipped.judge_label
+    server.state.log.clear()
+    second = labeling.next_batch(8)
+    assert not {e.item_id for e in second} & set(reviewed)
+    labels_shown = []
+    for request in server.state.log:
+        messages = request["messages"]
+        answers = [m["content"] for m in messages if m["role"] == "assistant"]
+        assert len(answers) == 4                                          # few_shot_k = 4
+        labels_shown.append(sorted(answers))
+    # balanced: two of each label, whenever the reviewed pool has both
+    assert all(shown == ["Verdict: No", "Verdict: No", "Verdict: Yes", "Verdict: Yes"] for shown in labels_shown)
+
+
+def test_prompt_change_relabels_and_versions(labeling, library, server):
+    before = labeling.current_batch()
+    server.configure(rules=[], default="Verdict: Yes")
+    after = labeling.change_prompt("Context: {context}\nAnswer: {output}\nIs it faithful? Yes or No.")
+    assert [e.item_id for e in after] == [e.item_id for e in before]
+    assert {e.prompt_version for e in after} == {2} and {e.judge_label for e in after} == {1}
+    assert library.prompt_version(labeling.id, 1).template != library.prompt_version(labeling.id).template
+    with pytest.raises(PromptError, match="question"):
+        labeling.change_prompt("Is {question} answered?")
+
+
+def test_review_validation(labeling):
+    item = labeling.current_batch()[0].item_id
+    with pytest.raises(LibraryError, match="not one of"):
+        labeling.submit_reviews({item: 7})
+    with pytest.raises(LibraryError, match="not in the open batch"):
+        labeling.submit_reviews({"someone-else": 1})
+    assert labeling.submit_reviews({item: "1"}) in (0, 1)
+    with pytest.raises(LibraryError, match="no open review batch"):
+        labeling.submit_reviews({})
+
+
+def test_likert_labeling(library, dataset_id, server):
+    server.configure(default="Rating: [[4]]")
+    labeling, batch = start_labeling(library, dataset_id, criteria("Rate the answer {output} from 1 to 5.",
+                                                                   kind="likert"),
+                                     judges_from([scripted_judge(server)]), batch_size=5)
+    assert [e.judge_label for e in batch] == [4] * 5
+    assert labeling.submit_reviews({batch[0].item_id: 2}) == 1
+    labeling.next_batch(5)
+    with pytest.raises(LibraryError, match="not one of"):
+        labeling.submit_reviews({labeling.current_batch()[0].item_id: 0})   # 0 is off the 1-5 scale

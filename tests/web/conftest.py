@@ -1,0 +1,71 @@
+"""`judgebench serve` in a process of its own, pointed at the scripted model server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from judgebench.testing.openai_server import free_port
+from tests.label.conftest import scripted_judge
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM) or shutil.which("chromium") is None,
+                                    reason="Debian's chromium is not installed (.ci/run installs it)")
+
+
+class Served:
+    def __init__(self, home: Path, judge_dir: Path, port: int):
+        self.home, self.judge_dir, self.port = home, judge_dir, port
+        self.url = f"http://127.0.0.1:{port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "Served":
+        log = open(self.home.parent / "serve.log", "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "judgebench.cli", "serve", "--home", str(self.home), "--port", str(self.port),
+             "--judge-dir", str(self.judge_dir)], stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/api/datasets", timeout=1).read()
+                return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError((self.home.parent / "serve.log").read_text())
+                time.sleep(0.2)
+        raise RuntimeError("judgebench serve did not start")
+
+    def kill(self) -> None:
+        """As a crash would: SIGKILL, no clean-up."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def served(tmp_path, server):
+    judge_dir = tmp_path / "judges"
+    judge_dir.mkdir()
+    (judge_dir / "scripted.yaml").write_text(yaml.safe_dump(scripted_judge(server)))
+    instance = Served(tmp_path / "home", judge_dir, free_port())
+    instance.home.mkdir()
+    yield instance.start()
+    instance.stop()
