@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import threading
+import traceback
 import time
 from pathlib import Path
 from typing import Sequence
@@ -81,7 +82,7 @@ def submit_job(library: Library, labeling_id: str) -> str:
 
 
 def run_job(library: Library, job_id: str, *, stale_after_s: float = STALE_AFTER_S) -> JobInfo:
-    """Run or resume a job here until it completes, is cancelled or fails."""
+    """Run or resume a job here until it completes, is cancelled or fails (its status says which and why)."""
     owner = owner_id()
     current = library.job(job_id)
     if current.owner and not owner_alive(current.owner):
@@ -96,8 +97,9 @@ def run_job(library: Library, job_id: str, *, stale_after_s: float = STALE_AFTER
         calls = labeling.plan(labeling.items, prompt, library.job_examples(job_id), labeling.judges[:1])
         outcome = asyncio.run(_run(library, job_id, calls))
     except Exception as exc:  # noqa: BLE001 - any failure is the job's outcome, shown in its status
+        traceback.print_exc()
         library.set_job(job_id, status="failed", error=f"{type(exc).__name__}: {exc}", finished=time.time())
-        raise
+        return library.job(job_id)
     library.set_job(job_id, status=outcome, finished=time.time(), heartbeat=time.time())
     return library.job(job_id)
 

@@ -264,6 +264,14 @@ class Library:
         return [Item(item_id=r[0], fields=json.loads(r[1]), human=(), source=f"{dataset_id}#{i}")
                 for i, r in enumerate(rows)]
 
+    def item(self, dataset_id: str, item_id: str) -> Item:
+        with self.connect() as db:
+            row = db.execute("SELECT position, fields FROM items WHERE dataset_id = ? AND item_id = ?",
+                             (dataset_id, item_id)).fetchone()
+        if row is None:
+            raise LibraryError(f"no item {item_id!r} in dataset {dataset_id}")
+        return Item(item_id=item_id, fields=json.loads(row[1]), human=(), source=f"{dataset_id}#{row[0]}")
+
     def remove_dataset(self, dataset_id: str) -> None:
         with self.transaction() as db:
             labelings = [r[0] for r in db.execute("SELECT labeling_id FROM labelings WHERE dataset_id = ?",

@@ -129,7 +129,9 @@ class Labeling:
         return self._items
 
     def item(self, item_id: str) -> Item:
-        for item in self.items:
+        if self._items is None:         # a page showing 16 items need not load the whole dataset
+            return self.library.item(self.info.dataset_id, item_id)
+        for item in self._items:
             if item.item_id == item_id:
                 return item
         raise LibraryError(f"no item {item_id!r} in dataset {self.info.dataset_id}")
@@ -180,11 +182,11 @@ class Labeling:
 
     # --- rounds ----------------------------------------------------------------------------
 
-    def next_batch(self, size: int = BATCH_SIZE) -> list[BatchEntry]:
-        """A new round: `size` unreviewed items, chosen as the labeling's selection says."""
+    def next_batch(self, size: int = BATCH_SIZE, among: set[str] | None = None) -> list[BatchEntry]:
+        """A new round: `size` unreviewed items (of `among`, if given), chosen as the labeling's selection says."""
         reviewed = self.reviewed()
         done = {rid for rid, _ in reviewed} | {e.item_id for e in self.current_batch()}
-        open_items = [i for i in self.items if i.item_id not in done]
+        open_items = [i for i in self.items if i.item_id not in done and (among is None or i.item_id in among)]
         if not open_items:
             raise LibraryError("every item has been reviewed or is in the open batch")
         round_ = self.rounds() + 1

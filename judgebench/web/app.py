@@ -53,10 +53,7 @@ class JobThreads:
             thread.start()
 
     def _run(self, job_id: str) -> None:
-        try:
-            run_job(self.library, job_id)
-        except Exception:  # noqa: BLE001 - run_job stored the failure in the job's status
-            pass
+        run_job(self.library, job_id)
 
     def resume_orphans(self) -> list[str]:
         ids = [job.job_id for job in orphaned_jobs(self.library)]
@@ -173,7 +170,12 @@ def create_app(library: Library, *, token: str | None = None, judge_dirs: Sequen
     def start(body: dict[str, Any] = Body(...)):
         prompt = criteria(body.get("metric") or None, template=body.get("template") or None,
                           system=body.get("system") or "", kind=body.get("kind") or "binary")
-        judges = judges_from(body.get("judges") or body.get("judge") or None, judge_dirs)
+        names = body.get("judges") or body.get("judge") or None
+        names = [names] if isinstance(names, str) else names
+        if names is not None and not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+            # Inline specs could send a server-side API key to any api_base: names of configured judges only.
+            raise ConfigError("choose judges by name (conf/judge or --judge-dir)")
+        judges = judges_from(names, judge_dirs)
         labeling, _ = start_labeling(library, body["dataset_id"], prompt, judges,
                                      selection=body.get("selection") or "active",
                                      few_shot_k=int(body.get("few_shot_k", 4)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 from judgebench.label.library import Library
@@ -13,8 +14,11 @@ from tests.label.conftest import rows, script, scripted_judge, write_csv
 
 @pytest.fixture
 def client(tmp_path, server):
+    judge_dir = tmp_path / "judges"
+    judge_dir.mkdir()
+    (judge_dir / "scripted.yaml").write_text(yaml.safe_dump(scripted_judge(server)))
     library = Library(tmp_path / "home")
-    return TestClient(create_app(library, resume_jobs=False, max_upload_mb=0.01))
+    return TestClient(create_app(library, resume_jobs=False, max_upload_mb=0.01, judge_dirs=[str(judge_dir)]))
 
 
 def upload(client, path, name="answers"):
@@ -49,16 +53,25 @@ def test_uploaded_names_are_sanitized(client, tmp_path):
 def test_bad_prompt_is_refused_before_any_call(client, tmp_path, server):
     dataset_id = upload(client, write_csv(tmp_path / "a.csv", rows(10))).json()["dataset_id"]
     response = client.post("/api/labelings", json={"dataset_id": dataset_id, "template": "Is {answer} right?",
-                                                   "judge": scripted_judge(server)})
+                                                   "judge": "scripted"})
     assert response.status_code == 400 and "{answer}" in response.json()["error"]
     assert server.state.requests == 0
+
+
+def test_judges_are_chosen_by_name_only(client, tmp_path, server):
+    dataset_id = upload(client, write_csv(tmp_path / "a.csv", rows(10))).json()["dataset_id"]
+    inline = {"name": "x", "model": "openai/x", "api_base": "http://attacker.invalid", "api_key_env": "OPENAI_API_KEY"}
+    response = client.post("/api/labelings", json={"dataset_id": dataset_id, "metric": "faithfulness",
+                                                   "judge": inline})
+    assert response.status_code == 400 and "by name" in response.json()["error"]
+    assert "scripted" in client.get("/api/options").json()["judges"]
 
 
 def test_labeling_state_carries_the_batch(client, tmp_path, server):
     script(server)
     dataset_id = upload(client, write_csv(tmp_path / "a.csv", rows(20))).json()["dataset_id"]
     state = client.post("/api/labelings", json={"dataset_id": dataset_id, "metric": "faithfulness",
-                                                "judge": scripted_judge(server)}).json()
+                                                "judge": "scripted"}).json()
     assert len(state["batch"]) == 16 and state["prompt_version"] == 1
     first = state["batch"][0]
     done = client.post(f"/api/labelings/{state['labeling_id']}/reviews",
