@@ -9,7 +9,8 @@
     judgebench data add|list|show|remove              the dataset library for labeling your own data
     judgebench label start|review|next|submit|status|cancel|resume|download|list
                                                       LLM Judge++: review 16 labels, then label everything
-    judgebench serve [--host H --port P]              the web page: library, review, jobs
+    judgebench serve [--host H --port P]              the web page: library, review, jobs, Judge Arena
+    judgebench arena export|import FILE               Judge Arena votes as JSONL, to merge several people's
 """
 
 from __future__ import annotations
@@ -155,29 +156,42 @@ def _leaderboard(argv: list[str]) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="judgebench leaderboard", description=(
-        "Build the published leaderboard (index.html, leaderboard.md, data.json, plots/) from runs."))
+        "Build the published leaderboard (index.html, leaderboard.md, data.json, plots/) from runs, "
+        "and the Judge Arena from people's votes."))
     parser.add_argument("runs", nargs="*", help="results/<run_id> folders (default: every run in --results)")
     parser.add_argument("--results", default="results")
     parser.add_argument("--out", default="leaderboard")
+    parser.add_argument("--votes", action="append", default=None,
+                        help="Judge Arena votes: a JSONL export, an arena.sqlite or a library folder (repeat to "
+                             "merge; default: the library's arena.sqlite if it holds votes)")
+    parser.add_argument("--min-votes", type=int, default=20, help="fewer votes than this: preliminary")
     parser.add_argument("--resamples", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
+    from judgebench.arena.ballots import VoteError, default_votes, merge_votes
     from judgebench.data.schema import DataError
     from judgebench.report.publish import find_runs, publish
 
     runs = args.runs or find_runs(args.results)
-    if not runs:
-        print(f"judgebench: no runs in {args.results}/; run `judgebench run` first", file=sys.stderr)
+    try:
+        votes = merge_votes(args.votes) if args.votes else default_votes()
+    except VoteError as exc:
+        print(f"judgebench: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not runs and not votes:
+        print(f"judgebench: no runs in {args.results}/ and no votes; run `judgebench run` first", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        data = publish(runs, args.out, resamples=args.resamples, rounds=args.rounds, seed=args.seed)
+        data = publish(runs, args.out, resamples=args.resamples, rounds=args.rounds, seed=args.seed, votes=votes,
+                       min_votes=args.min_votes)
     except (DataError, FileNotFoundError, ValueError) as exc:
         print(f"judgebench: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"leaderboard of {len(runs)} run(s), {len(data['datasets'])} dataset(s), {data['battles']} battles: "
-          f"{args.out}/index.html")
+    voted = f", {len(votes)} arena votes" if votes else ""
+    print(f"leaderboard of {len(runs)} run(s), {len(data['datasets'])} dataset(s), {data['battles']} battles"
+          f"{voted}: {args.out}/index.html")
     return 0
 
 
@@ -332,6 +346,10 @@ def main(argv: list[str] | None = None) -> int:
         from judgebench.label.commands import data_main, label_main
 
         return (data_main if command == "data" else label_main)(rest)
+    if command == "arena":
+        from judgebench.arena.commands import arena_main
+
+        return arena_main(rest)
     if command == "serve":
         from judgebench.web.serve import serve_main
 

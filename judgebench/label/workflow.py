@@ -6,12 +6,10 @@ an item are the reviewed items most similar to it, balanced across labels.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import hashlib
 import random
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -26,7 +24,7 @@ from judgebench.label.select import (
 from judgebench.run.cache import ResponseCache
 from judgebench.run.plan import plan_calls
 from judgebench.run.records import Judgment
-from judgebench.run.runner import JudgmentSink, Runner
+from judgebench.run.runner import JudgmentSink, MemorySink, Runner, run_coroutine
 
 BATCH_SIZE = 16
 DEFAULT_POOL = 128
@@ -41,19 +39,6 @@ class ItemVerdict:
     prob: float | None          # probability of `label`
     reason: str | None
     uncertainty: float
-
-
-class MemorySink:
-    """Judgments of a review batch: kept in memory; the batch table is what gets stored."""
-
-    def __init__(self):
-        self.judgments: list[Judgment] = []
-
-    def completed_keys(self) -> set[str]:
-        return set()
-
-    def append(self, judgment: Judgment) -> None:
-        self.judgments.append(judgment)
 
 
 def builtin_metrics() -> dict[str, str]:
@@ -251,16 +236,6 @@ class Labeling:
             final[entry.item_id] = (label, entry.judge_label)
         self.library.save_reviews(self.id, batch[0].round, batch[0].prompt_version, final)
         return sum(label != judge for label, judge in final.values())
-
-
-def run_coroutine(coroutine):
-    """asyncio.run, also from code that already runs in an event loop (a textual app, say)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def check_label(value: Any, kind: TaskKind, item_id: str) -> Label:

@@ -14,6 +14,7 @@ import numpy as np
 
 from judgebench.arena.battles import item_battles
 from judgebench.arena.bradley_terry import Battles, arena_ratings, online_elo
+from judgebench.arena.votes import CHOICES, Vote, battle_records, voter_position_bias, votes_per_judge
 from judgebench.data.schema import Item, TaskKind
 from judgebench.metrics.agreement import UndefinedMetricWarning, confusion_matrix
 from judgebench.metrics.bias import (
@@ -177,10 +178,24 @@ def _bias_probes(kind: TaskKind, items: Sequence[Item], verdicts: JudgeVerdicts,
     return out
 
 
+def vote_board(votes: Sequence[Vote], *, rounds: int, seed: int, min_votes: int) -> dict[str, Any]:
+    """The Judge Arena from people's votes: ratings with intervals, votes per judge (under
+    `min_votes` a rating is marked preliminary), what people chose, and their left/right bias."""
+    records = battle_records(votes)
+    ratings = arena_ratings(Battles.from_records(records), rounds=rounds, seed=seed) if records else []
+    counts = votes_per_judge(votes)
+    choices = {c: sum(v.choice == c for v in votes) for c in CHOICES}
+    return {"votes": len(votes), "voters": len({v.session for v in votes}), "min_votes": min_votes,
+            "choices": choices, "position_bias": voter_position_bias(votes).__dict__,
+            "ratings": [r.__dict__ | {"votes": counts.get(r.judge, 0), "preliminary": counts.get(r.judge, 0) < min_votes}
+                        for r in ratings]}
+
+
 def build_leaderboard(runs: Sequence[RunData], *, resamples: int = 1000, rounds: int = 100,
-                      seed: int = 0) -> dict[str, Any]:
+                      seed: int = 0, votes: Sequence[Vote] = (), min_votes: int = 20) -> dict[str, Any]:
     """Per-dataset boards, and an overall arena from all datasets' battles pooled (a judge that
-    did not judge a dataset simply has no battles there)."""
+    did not judge a dataset simply has no battles there); with `votes`, the people's Judge Arena
+    beside it."""
     options = ScoreOptions(resamples=resamples, seed=seed)
     by_dataset: dict[str, list[RunData]] = {}
     for run in runs:
@@ -191,4 +206,5 @@ def build_leaderboard(runs: Sequence[RunData], *, resamples: int = 1000, rounds:
     elo = online_elo(pooled)
     overall = [r.__dict__ | {"online_elo": elo.get(r.judge)} for r in overall]
     return {"schema_version": 1, "datasets": datasets, "overall": overall,
-            "battles": len(pooled), "resamples": resamples, "rounds": rounds}
+            "battles": len(pooled), "resamples": resamples, "rounds": rounds,
+            "votes": vote_board(votes, rounds=rounds, seed=seed, min_votes=min_votes) if votes else None}

@@ -8,6 +8,7 @@ from typing import Sequence
 
 import matplotlib.pyplot as plt
 
+from judgebench.arena.votes import Vote
 from judgebench.report import plots
 from judgebench.report.leaderboard import build_leaderboard, load_run
 from judgebench.report.render import PLOTS, render_html, render_markdown, slug
@@ -18,8 +19,9 @@ def find_runs(results: str | Path) -> list[Path]:
 
 
 def publish(run_dirs: Sequence[str | Path], out: str | Path, *, resamples: int = 1000, rounds: int = 100,
-            seed: int = 0) -> dict:
-    data = build_leaderboard([load_run(d) for d in run_dirs], resamples=resamples, rounds=rounds, seed=seed)
+            seed: int = 0, votes: Sequence[Vote] = (), min_votes: int = 20) -> dict:
+    data = build_leaderboard([load_run(d) for d in run_dirs], resamples=resamples, rounds=rounds, seed=seed,
+                             votes=votes, min_votes=min_votes)
     out = Path(out)
     (out / "plots").mkdir(parents=True, exist_ok=True)
     written: dict[str, list[str]] = {}

@@ -115,6 +115,35 @@ def _dataset_table(name: str, board: dict[str, Any]) -> str:
             f'<tbody>{"".join(rows)}</tbody><tfoot><tr>{"".join(ceiling)}</tr></tfoot></table>')
 
 
+def _votes_html(data: dict[str, Any]) -> str:
+    board = data["votes"]
+    label_based = {r["judge"]: r for r in data["overall"]}
+    bias = board["position_bias"]
+    parts = ["<section id=\"votes\"><h2>Judge Arena: people's votes</h2>",
+             f"<p>{board['votes']} votes by {board['voters']} voter session(s) between two anonymous judges' "
+             f"evaluations ({', '.join(f'{_e(k)} {v}' for k, v in board['choices'].items())}); ties and "
+             f"'both bad' count as ties. Ratings with fewer than {board['min_votes']} votes are marked "
+             "preliminary. The label-based rating is the arena of agreement with the humans above.</p>",
+             '<table class="sortable" id="table-votes"><thead><tr><th data-type="number">rank</th>'
+             '<th class="name" data-type="text">judge</th><th data-type="number">vote rating</th>'
+             '<th data-type="number">votes</th><th data-type="number">label-based rating</th></tr></thead><tbody>']
+    for r in board["ratings"]:
+        mark = ' <span class="ci">(preliminary)</span>' if r["preliminary"] else ""
+        other = label_based.get(r["judge"])
+        parts.append(f'<tr><td data-value="{r["rank_best"]}">{r["rank_best"]}–{r["rank_worst"]}</td>'
+                     f'<td class="name" data-value="{_e(r["judge"])}">{_e(r["judge"])}{mark}</td>'
+                     f'{_cell(r["rating"], r["low"], r["high"], 0)}<td data-value="{r["votes"]}">{r["votes"]}</td>'
+                     + (_cell(other["rating"], other["low"], other["high"], 0) if other else _cell(None)) + "</tr>")
+    parts.append("</tbody></table>")
+    if bias["decisive"]:
+        parts.append(f'<p id="voter-position-bias">Voters chose the left evaluation in {bias["left_wins"]} of '
+                     f'{bias["decisive"]} decisive votes: {_number(bias["left_share"])} '
+                     f'[{_number(bias["low"])}, {_number(bias["high"])}] (0.5 = no position bias; exact binomial '
+                     f'p = {_number(bias["p_value"])}).</p>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def render_html(data: dict[str, Any], plots: dict[str, list[str]]) -> str:
     parts = ["<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
@@ -135,6 +164,8 @@ def render_html(data: dict[str, Any], plots: dict[str, list[str]]) -> str:
                          f'{_cell(r["rating"], r["low"], r["high"], 0)}{_cell(r.get("online_elo"), digits=0)}'
                          f'<td data-value="{r["battles"]}">{r["battles"]}</td></tr>')
         parts.append("</tbody></table>")
+    if data.get("votes"):
+        parts.append(_votes_html(data))
     for name, board in data["datasets"].items():
         parts.append(f'<section id="dataset-{_e(slug(name))}"><h2>{_e(name)}</h2>'
                      f'<p>{_e(board["kind"])}, {board["items"]} items, {board["battles"]} battles</p>')
@@ -157,6 +188,18 @@ def render_markdown(data: dict[str, Any]) -> str:
         lines += ["## Overall", "", "| rank | judge | arena rating [95% CI] | battles |", "|---|---|---|---|"]
         lines += [f"| {r['rank_best']}–{r['rank_worst']} | {_md(r['judge'])} | {r['rating']:.0f} "
                   f"[{r['low']:.0f}, {r['high']:.0f}] | {r['battles']} |" for r in data["overall"]]
+        lines.append("")
+    if data.get("votes"):
+        board = data["votes"]
+        bias = board["position_bias"]
+        lines += ["## Judge Arena: people's votes", "",
+                  f"{board['votes']} votes by {board['voters']} voter session(s); fewer than {board['min_votes']} "
+                  "votes: preliminary.", "", "| rank | judge | vote rating [95% CI] | votes |", "|---|---|---|---|"]
+        lines += [f"| {r['rank_best']}–{r['rank_worst']} | {_md(r['judge'])}{' (preliminary)' if r['preliminary'] else ''}"
+                  f" | {r['rating']:.0f} [{r['low']:.0f}, {r['high']:.0f}] | {r['votes']} |" for r in board["ratings"]]
+        if bias["decisive"]:
+            lines += ["", f"Voters chose the left side in {bias['left_wins']} of {bias['decisive']} decisive votes: "
+                          f"{bias['left_share']:.3f} [{bias['low']:.3f}, {bias['high']:.3f}]."]
         lines.append("")
     for name, board in data["datasets"].items():
         metrics = board["main_metrics"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
@@ -100,6 +101,29 @@ class JudgmentSink(Protocol):
     def completed_keys(self) -> set[str]: ...
 
     def append(self, judgment: Judgment) -> None: ...
+
+
+class MemorySink:
+    """Judgments kept in memory, for callers that store what they need themselves (a review batch, an arena match)."""
+
+    def __init__(self):
+        self.judgments: list[Judgment] = []
+
+    def completed_keys(self) -> set[str]:
+        return set()
+
+    def append(self, judgment: Judgment) -> None:
+        self.judgments.append(judgment)
+
+
+def run_coroutine(coroutine):
+    """asyncio.run, also from code that already runs in an event loop (a textual app, say)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class Runner:

@@ -18,6 +18,7 @@ from typing import Any, Sequence
 from fastapi import Body, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
+from judgebench.arena.ballots import VoteError
 from judgebench.config import ConfigError, group_names, load_group_entry
 from judgebench.data.schema import DataError
 from judgebench.judges.prompts import PromptError
@@ -26,6 +27,7 @@ from judgebench.label.ingest import UPLOAD_FORMATS, read_upload
 from judgebench.label.jobs import cancel_job, orphaned_jobs, reopen_job, run_job, submit_job
 from judgebench.label.library import Library, LibraryError, safe_name
 from judgebench.label.workflow import Labeling, builtin_metrics, criteria, judges_from, start_labeling
+from judgebench.web.arena import arena_router
 
 MAX_UPLOAD_MB = 50
 TOKEN_COOKIE = "judgebench_token"
@@ -63,7 +65,8 @@ class JobThreads:
 
 
 def create_app(library: Library, *, token: str | None = None, judge_dirs: Sequence[str] = (),
-               max_upload_mb: float = MAX_UPLOAD_MB, resume_jobs: bool = True) -> FastAPI:
+               max_upload_mb: float = MAX_UPLOAD_MB, resume_jobs: bool = True,
+               arena_judges: Sequence[str] = (), arena_seed: int | None = None) -> FastAPI:
     jobs = JobThreads(library)
     judge_dirs = tuple(judge_dirs)
 
@@ -90,6 +93,10 @@ def create_app(library: Library, *, token: str | None = None, judge_dirs: Sequen
             response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
         return response
 
+    app.include_router(arena_router(library, judges_from(list(arena_judges), judge_dirs) if arena_judges else [],
+                                    static_file, arena_seed))
+
+    @app.exception_handler(VoteError)
     @app.exception_handler(LibraryError)
     @app.exception_handler(DataError)
     @app.exception_handler(PromptError)
@@ -110,7 +117,7 @@ def create_app(library: Library, *, token: str | None = None, judge_dirs: Sequen
 
     @app.get("/static/{name}")
     def static(name: str):
-        if name not in ("app.js", "style.css"):
+        if name not in ("app.js", "arena.js", "style.css"):
             raise HTTPException(404)
         return FileResponse(static_file(name), media_type="text/javascript" if name.endswith(".js") else "text/css")
 

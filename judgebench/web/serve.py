@@ -9,6 +9,7 @@ import secrets
 import sys
 
 EXIT_BAD_INPUT = 2
+DEFAULT_ARENA_JUDGES = ("local_smollm2", "local_gemma3")
 
 
 def is_loopback(host: str) -> bool:
@@ -31,6 +32,8 @@ def serve_main(argv: list[str]) -> int:
     parser.add_argument("--home", default=None, help="library folder (as for `judgebench data`)")
     parser.add_argument("--judge-dir", action="append", default=[], help="extra folder of judge YAML files")
     parser.add_argument("--max-upload-mb", type=float, default=50.0)
+    parser.add_argument("--arena-judge", action="append", default=None,
+                        help="a judge in the Judge Arena (repeat; default: local_smollm2 and local_gemma3)")
     args = parser.parse_args(argv)
     token = secrets.token_urlsafe(24) if args.token == "auto" else args.token
     if not is_loopback(args.host) and not token:
@@ -44,9 +47,11 @@ def serve_main(argv: list[str]) -> int:
     from judgebench.web.app import create_app
 
     library = Library(args.home)
-    app = create_app(library, token=token, judge_dirs=args.judge_dir, max_upload_mb=args.max_upload_mb)
+    app = create_app(library, token=token, judge_dirs=args.judge_dir, max_upload_mb=args.max_upload_mb,
+                     arena_judges=args.arena_judge or DEFAULT_ARENA_JUDGES)
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     suffix = f"/?token={token}" if token else "/"
-    print(f"judgebench: library {library.path}\njudgebench: open http://{shown}:{args.port}{suffix}", flush=True)
+    print(f"judgebench: library {library.path}\njudgebench: open http://{shown}:{args.port}{suffix}  "
+          f"(Judge Arena: /arena)", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -24,8 +24,8 @@ needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM) or shutil.which
 
 
 class Served:
-    def __init__(self, home: Path, judge_dir: Path, port: int):
-        self.home, self.judge_dir, self.port = home, judge_dir, port
+    def __init__(self, home: Path, judge_dir: Path, port: int, extra: tuple[str, ...] = ()):
+        self.home, self.judge_dir, self.port, self.extra = home, judge_dir, port, extra
         self.url = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen | None = None
 
@@ -33,7 +33,7 @@ class Served:
         log = open(self.home.parent / "serve.log", "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "judgebench.cli", "serve", "--home", str(self.home), "--port", str(self.port),
-             "--judge-dir", str(self.judge_dir)], stdout=log, stderr=subprocess.STDOUT)
+             "--judge-dir", str(self.judge_dir), *self.extra], stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -60,12 +60,36 @@ class Served:
                 self.kill()
 
 
-@pytest.fixture
-def served(tmp_path, server):
+# Arena judges on the scripted server; the name of each is nowhere in what it writes.
+ARENA_JUDGES = {"sharp": "Correct and grounded in the reference; nothing invented. Rating: [[5]]",
+                "middling": "Partly right, but one claim is unsupported. Rating: [[3]]",
+                "vague": "Vague and does not answer what was asked. Rating: [[2]]"}
+ARENA_MODELS = {"sharp": "m1", "middling": "m2", "vague": "m3"}
+
+
+def serve_fixture(tmp_path, server, extra=()):
     judge_dir = tmp_path / "judges"
     judge_dir.mkdir()
     (judge_dir / "scripted.yaml").write_text(yaml.safe_dump(scripted_judge(server)))
-    instance = Served(tmp_path / "home", judge_dir, free_port())
+    for name in ARENA_JUDGES:
+        (judge_dir / f"{name}.yaml").write_text(yaml.safe_dump(scripted_judge(server, name=name,
+                                                                              model=f"openai/{ARENA_MODELS[name]}")))
+    instance = Served(tmp_path / "home", judge_dir, free_port(), tuple(extra))
     instance.home.mkdir()
+    return instance
+
+
+@pytest.fixture
+def served(tmp_path, server):
+    instance = serve_fixture(tmp_path, server)
+    yield instance.start()
+    instance.stop()
+
+
+@pytest.fixture
+def served_arena(tmp_path, server):
+    server.configure(rules=[{"model": ARENA_MODELS[name], "match": ".", "reply": text}
+                            for name, text in ARENA_JUDGES.items()])
+    instance = serve_fixture(tmp_path, server, [a for name in ARENA_JUDGES for a in ("--arena-judge", name)])
     yield instance.start()
     instance.stop()

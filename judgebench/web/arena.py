@@ -1,0 +1,107 @@
+"""The Judge Arena page of `judgebench serve`: vote between two anonymous judges' evaluations.
+
+Judge names stay on the server until the vote: a match sent to the page carries only its id,
+the item and the two evaluations, in random left/right order.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from typing import Any, Sequence
+
+from fastapi import APIRouter, Body, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse
+
+from judgebench.arena.ballots import BallotBox, VoteError
+from judgebench.arena.matchmaker import CUSTOM, Matchmaker, custom_item
+from judgebench.config import group_names, load_group_entry, named_dataset
+from judgebench.data.load import load_dataset
+from judgebench.data.schema import Item, TaskKind
+from judgebench.judges.spec import JudgeSpec
+from judgebench.label.library import Library
+
+SESSION_COOKIE = "judgebench_session"
+
+
+def session_of(request: Request, response: Response) -> str:
+    """The voter's session: a random id in a cookie, made on the first request that needs one."""
+    session = request.cookies.get(SESSION_COOKIE)
+    if not session:
+        session = secrets.token_urlsafe(16)
+        response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict", max_age=3600 * 24 * 365)
+    return session
+
+
+def shipped_arena_datasets() -> list[str]:
+    """Shipped datasets with one response per item (the arena evaluates a single response)."""
+    names = []
+    for name in group_names("dataset"):
+        entry = load_group_entry("dataset", name)
+        columns = entry.get("columns") or {}
+        if entry.get("kind") != TaskKind.PAIRWISE.value and "input" in columns and "output" in columns:
+            names.append(name)
+    return names
+
+
+def arena_router(library: Library, judges: Sequence[JudgeSpec], static_file, seed: int | None = None) -> APIRouter:
+    router = APIRouter()
+    box = BallotBox(library.home)
+    matchmaker = Matchmaker(box, judges, library.cache_path, seed) if len(judges) >= 2 else None
+    loaded: dict[str, list[Item]] = {}
+    lock = threading.Lock()
+
+    def items_of(dataset: str) -> list[Item]:
+        with lock:
+            if dataset not in loaded:
+                if dataset.startswith("library:"):
+                    loaded[dataset] = library.items(library.dataset(dataset.removeprefix("library:")).dataset_id)
+                elif dataset in shipped_arena_datasets():
+                    loaded[dataset] = list(load_dataset(named_dataset(dataset)).items)
+                else:
+                    raise VoteError(f"no arena dataset {dataset!r}")
+            return loaded[dataset]
+
+    @router.get("/arena", response_class=HTMLResponse)
+    def page():
+        return FileResponse(static_file("arena.html"), media_type="text/html")
+
+    @router.get("/api/arena/options")
+    def options(request: Request, response: Response):
+        session_of(request, response)
+        datasets = [{"id": name, "label": f"{name} (shipped)"} for name in shipped_arena_datasets()]
+        datasets += [{"id": f"library:{d.dataset_id}", "label": f"{d.name}@{d.version} (library)"}
+                     for d in library.datasets()]
+        return {"available": matchmaker is not None, "judges": len(judges), "datasets": datasets}
+
+    @router.post("/api/arena/match")
+    def match(request: Request, response: Response, body: dict[str, Any] = Body(...)):
+        if matchmaker is None:
+            raise VoteError("the arena needs at least two judges: judgebench serve --arena-judge A --arena-judge B")
+        session = session_of(request, response)
+        dataset = str(body.get("dataset") or "")
+        if dataset == CUSTOM:
+            items = [custom_item(body.get("item") or {})]
+        else:
+            items = items_of(dataset)
+        made = matchmaker.new_match(session, dataset, items, str(body.get("criteria") or ""))
+        return {"match_id": made.match_id, "fields": made.fields,
+                "left": {"text": made.left_text, "score": made.left_score},
+                "right": {"text": made.right_text, "score": made.right_score}}
+
+    @router.post("/api/arena/vote")
+    def vote(request: Request, response: Response, body: dict[str, Any] = Body(...)):
+        session = session_of(request, response)
+        cast = box.cast(str(body.get("match_id") or ""), session, str(body.get("choice") or ""))
+        return {"left": cast.left, "right": cast.right, "choice": cast.choice,
+                "votes": len(box.votes())}
+
+    @router.get("/api/arena/votes.jsonl")
+    def export():
+        import json
+
+        text = "".join(json.dumps(v.to_dict(), ensure_ascii=False) + "\n" for v in box.votes())
+        return Response(text, media_type="application/x-ndjson",
+                        headers={"Content-Disposition": 'attachment; filename="votes.jsonl"'})
+
+    return router
