@@ -11,12 +11,12 @@ import json
 import secrets
 import sqlite3
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Mapping
 
 from judgebench.arena.votes import CHOICES, Vote, pair_key
+from judgebench.sqlite import connect
 
 DB_NAME = "arena.sqlite"
 
@@ -63,15 +63,8 @@ class BallotBox:
         with self._connect() as db:
             db.executescript(_SCHEMA)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            yield db
-        finally:
-            db.close()
+    def _connect(self):
+        return connect(self.path)
 
     def add_match(self, session: str, dataset: str, item_id: str, fields: Mapping[str, Any], left: str, right: str,
                   left_text: str, right_text: str, left_score: float | None, right_score: float | None,

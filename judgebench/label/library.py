@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from judgebench.data.schema import Item, Label, TaskKind
+from judgebench.sqlite import connect
 
 SCHEMA_VERSION = 1
 DB_NAME = "library.sqlite"
@@ -192,16 +193,8 @@ class Library:
     def cache_path(self) -> Path:
         return self.home / "cache.sqlite"
 
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        """One connection per use: threads of the web server and a job's thread never share one."""
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            yield db
-        finally:
-            db.close()
+    def connect(self):
+        return connect(self.path)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

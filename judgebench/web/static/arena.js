@@ -1,22 +1,7 @@
 // Judge Arena page. Dataset text and critiques only ever go into the page through textContent.
 "use strict";
 
-const $ = (id) => document.getElementById(id);
-
-function el(tag, text, attrs) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-  return node;
-}
-
-async function call(path, body) {
-  const response = await fetch(path, body === undefined ? {} :
-    {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error || data.detail || `HTTP ${response.status}`);
-  return data;
-}
+// $, el, api and post come from app.js, loaded first.
 
 let match = null;
 let cast = 0;
@@ -52,7 +37,7 @@ async function newMatch() {
       body.item = {input: $("c-input").value, response: $("c-response").value, reference: $("c-reference").value,
                    criteria: $("criteria").value};
     }
-    match = await call("/api/arena/match", body);
+    match = await post("/api/arena/match", body);
     render(match);
     $("arena-status").textContent = "";
   } catch (error) {
@@ -66,7 +51,7 @@ async function newMatch() {
 async function vote(choice) {
   showError(null);
   try {
-    const result = await call("/api/arena/vote", {match_id: match.match_id, choice});
+    const result = await post("/api/arena/vote", {match_id: match.match_id, choice});
     cast += 1;
     $("vote-buttons").classList.add("hidden");
     $("reveal").textContent = `A was ${result.left} · B was ${result.right}`;
@@ -77,7 +62,7 @@ async function vote(choice) {
 }
 
 async function start() {
-  const options = await call("/api/arena/options");
+  const options = await api("/api/arena/options");
   if (!options.available) {
     showError(new Error("The arena needs at least two judges: judgebench serve --arena-judge A --arena-judge B"));
     $("new-match").disabled = true;
