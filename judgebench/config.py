@@ -170,6 +170,8 @@ class RunConfig:
     progress: bool
     workers: int | None          # processes for remote calls; None = decide from the workload
     raw: dict[str, Any]
+    executor: str = "local"      # local | ray: where model calls run; results are the same either way
+    ray: Any = None              # RaySettings when executor == "ray"
 
     def fingerprint(self) -> str:
         """Identity of the experiment: a resumed run must have the same one."""
@@ -214,7 +216,21 @@ def run_config(cfg: Any, output_dir: str | Path | None = None) -> RunConfig:
         output_dir=Path(output_dir) if output_dir else results_dir / run_id,
         cache_path=Path(raw.get("cache_path") or results_dir / "cache.sqlite"),
         dry_run=bool(raw.get("dry_run", False)), progress=bool(raw.get("progress", True)),
-        workers=_workers(raw.get("workers", "auto")), raw=raw)
+        workers=_workers(raw.get("workers", "auto")), raw=raw, **_executor(raw))
+
+
+def _executor(raw: Mapping[str, Any]) -> dict[str, Any]:
+    executor = raw.get("executor") or "local"
+    if executor not in ("local", "ray"):
+        raise ConfigError(f"executor must be local or ray, got {executor!r}")
+    if executor == "local":
+        return {"executor": "local", "ray": None}
+    from judgebench.run.ray_pool import settings_from
+
+    try:
+        return {"executor": "ray", "ray": settings_from(raw.get("ray"))}
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _workers(value: Any) -> int | None:
@@ -282,6 +298,15 @@ class FewShotConf:
 
 
 @dataclass
+class RayConf:
+    address: Optional[str] = None
+    workers: int = 2
+    concurrency: int = 32
+    cpus_per_worker: float = 0.5
+    gpus_per_worker: float = 0.0
+
+
+@dataclass
 class RootConf:
     dataset: DatasetConf = MISSING
     prompt: Optional[PromptConf] = None
@@ -296,6 +321,8 @@ class RootConf:
     dry_run: bool = False
     progress: bool = True
     workers: Any = "auto"
+    executor: str = "local"
+    ray: RayConf = field(default_factory=RayConf)
 
 
 def register_hydra() -> None:

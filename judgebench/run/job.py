@@ -142,8 +142,13 @@ def execute(config: RunConfig, out: TextIO = sys.stdout, *, dataset: Dataset | N
         print(format_dry_run(lines), file=out)
         return {"dry_run": [line.__dict__ for line in lines]}
     check_keys(config)
-    workers = worker_count(config, calls)
-    pool = WorkerPool.start(workers) if workers else None
+    if config.executor == "ray":
+        from judgebench.run.ray_pool import RayPool
+
+        pool = RayPool.start(config.ray, [j.api_key_env for j in config.judges if j.api_key_env])
+    else:
+        workers = worker_count(config, calls)
+        pool = WorkerPool.start(workers) if workers else None
     store = RunStore(config.output_dir)
     cache = None
     try:

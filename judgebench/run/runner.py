@@ -12,7 +12,7 @@ import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 from tqdm import tqdm
 
@@ -22,6 +22,9 @@ from judgebench.run.cache import ResponseCache
 from judgebench.run.plan import PlannedCall
 from judgebench.run.records import Judgment
 from judgebench.run.workers import WorkerPool
+
+if TYPE_CHECKING:
+    from judgebench.run.ray_pool import RayPool
 
 MAX_BACKOFF_S = 60.0
 MAX_RETRY_AFTER_S = 300.0
@@ -128,7 +131,7 @@ def run_coroutine(coroutine):
 
 class Runner:
     def __init__(self, store: JudgmentSink, cache: ResponseCache, run_id: str, *, progress: bool = True,
-                 seed: int = 0, pool: WorkerPool | None = None):
+                 seed: int = 0, pool: "WorkerPool | RayPool | None" = None):
         self.store, self.cache, self.run_id = store, cache, run_id
         self.progress = progress
         self.pool = pool
@@ -148,8 +151,11 @@ class Runner:
             await self.pool.aclose()
 
     def _model_call(self, call: PlannedCall):
-        # The embedded judge stays in this process: its model is loaded once, here.
-        return complete if self.pool is None or call.judge.in_process else self.pool.complete
+        # With local worker processes the embedded judge stays here (its model loaded once, here);
+        # Ray workers load their own copy.
+        if self.pool is None or (call.judge.in_process and not self.pool.handles_in_process):
+            return complete
+        return self.pool.complete
 
     async def _run(self, calls: Sequence[PlannedCall]) -> SessionStats:
         started = time.perf_counter()

@@ -32,6 +32,8 @@ def _error_dict(exc: CallError) -> dict[str, Any]:
 class WorkerPool:
     """Forked from this process once litellm is imported, so a worker starts in milliseconds."""
 
+    handles_in_process = False          # the embedded judge runs in the main process
+
     def __init__(self, processes: list, pipes: list[tuple[int, int]]):
         self._processes = processes
         self._pipes = pipes                     # (request write fd, reply read fd) per worker
