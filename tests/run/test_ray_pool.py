@@ -120,3 +120,29 @@ def test_bad_executor_settings_fail_early(tmp_path, server, dataset):
         make_config(tmp_path, server, dataset, "x", executor="spark")
     with pytest.raises(ConfigError, match="unknown option"):
         make_config(tmp_path, server, dataset, "x", executor="ray", ray={"nodes": 3})
+
+
+@pytest.mark.local_model
+def test_the_embedded_judge_runs_inside_the_ray_workers(cluster, tmp_path):
+    """The CPU stand-in for GPU workers: each Ray worker loads the llama.cpp model itself."""
+    pytest.importorskip("llama_cpp")
+    from judgebench.config import load_group_entry
+    from judgebench.judges import local
+
+    def config(run_id, **extra):
+        return run_config({"dataset": load_group_entry("dataset", "demo_binary") | {"limit": 8},
+                           "judges": ["local_smollm2"], "results_dir": str(tmp_path / "results"),
+                           "cache_path": str(tmp_path / f"{run_id}.sqlite"), "progress": False, "run_id": run_id}
+                          | extra)
+
+    loaded_here_before = "smollm2-135m" in local.engine()._models
+    distributed = execute(config("ray", executor="ray", ray={"workers": 2, "concurrency": 2}))
+    if not loaded_here_before:
+        assert "smollm2-135m" not in local.engine()._models        # the driver never loaded it
+    assert distributed["session"]["workers"] == 2 and distributed["judges"]["local_smollm2"]["errors"] == 0
+    execute(config("here"))
+    ray_values = {k: v[:4] for k, v in outcomes(tmp_path / "results" / "ray").items()}
+    here_values = {k: v[:4] for k, v in outcomes(tmp_path / "results" / "here").items()}
+    assert ray_values.keys() == here_values.keys()
+    for key, (item, judge_id, value, prob) in here_values.items():
+        assert ray_values[key][2] == value and ray_values[key][3] == pytest.approx(prob, abs=1e-4)
