@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from judgebench.config import ConfigError, group_names, judge_spec, load_group_entry
+from judgebench.config import ConfigError, group_names, judge_spec, load_group_entry, prompt_spec
 from judgebench.data.schema import ColumnSpec, Dataset, DatasetSpec, Item, Label, LabelSpec, TaskKind
 from judgebench.judges.prompts import CriteriaPrompt, validate_prompt
 from judgebench.judges.spec import JudgeSpec
@@ -57,10 +57,7 @@ def criteria(prompt: str | CriteriaPrompt | None = None, *, template: str | None
     if isinstance(prompt, CriteriaPrompt):
         return prompt
     if prompt and "{" not in prompt:
-        entry = load_group_entry("prompt", prompt)
-        return CriteriaPrompt(name=entry["name"], kind=TaskKind(entry.get("kind", "binary")),
-                              template=entry["template"], system=entry.get("system", ""),
-                              description=entry.get("description", ""))
+        return prompt_spec(prompt)
     template = template or prompt
     if not template:
         raise ConfigError(f"give a built-in metric ({', '.join(builtin_metrics())}) or a template with "
