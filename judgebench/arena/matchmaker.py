@@ -27,6 +27,8 @@ ARENA_COLUMNS = ("criteria", "input", "response", "reference")
 DEFAULT_CRITERIA = "Is the response correct, helpful and faithful to the input?"
 CUSTOM = "custom"
 MAX_DRAWS = 50
+# A CPU-bound local judge writes at a few tokens per second: a critique, not an essay.
+LOCAL_MAX_TOKENS = 200
 
 
 def arena_prompt() -> CriteriaPrompt:
@@ -68,7 +70,8 @@ def evaluate(item: Item, judges: Sequence[JudgeSpec], prompt: CriteriaPrompt, ca
     calls = []
     for call in plan_calls(Dataset(spec, (item,)), judges, [prompt]):
         if call.request.verdict_choices:         # a local judge: write, do not just score
-            request = dataclasses.replace(call.request, verdict_choices=None)
+            params = {"max_tokens": LOCAL_MAX_TOKENS} | dict(call.request.params)
+            request = dataclasses.replace(call.request, verdict_choices=None, params=params)
             call = dataclasses.replace(call, request=request, key=request_key(request, call.sample))
         if call.sample == 0:
             calls.append(call)
