@@ -6,7 +6,6 @@ import dataclasses
 import json
 import warnings
 from dataclasses import dataclass
-from itertools import combinations
 from pathlib import Path
 from typing import Any, Sequence
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import pty
 import select
 import signal
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
