@@ -122,8 +122,7 @@ class BallotBox:
 
     def export(self, path: str | Path) -> int:
         votes = self.votes()
-        Path(path).write_text("".join(json.dumps(v.to_dict(), ensure_ascii=False) + "\n" for v in votes),
-                              encoding="utf-8")
+        Path(path).write_text(votes_jsonl(votes), encoding="utf-8")
         return len(votes)
 
     def import_votes(self, votes: Iterable[Vote]) -> tuple[int, int]:
@@ -139,6 +138,10 @@ class BallotBox:
                     skipped += 1
             db.execute("COMMIT")
         return added, skipped
+
+
+def votes_jsonl(votes: Iterable[Vote]) -> str:
+    return "".join(json.dumps(v.to_dict(), ensure_ascii=False) + "\n" for v in votes)
 
 
 def read_votes(path: str | Path) -> list[Vote]:

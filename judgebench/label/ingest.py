@@ -7,10 +7,8 @@ import json
 import math
 from typing import Any
 
-from judgebench.data.readers import FORMATS_BY_SUFFIX, read_file
+from judgebench.data.readers import read_file
 from judgebench.data.schema import DataError, Item
-
-UPLOAD_FORMATS = tuple(sorted(set(FORMATS_BY_SUFFIX.values())))
 
 
 def read_upload(path: str, fmt: str | None = None, id_column: str | None = None,
@@ -20,7 +18,8 @@ def read_upload(path: str, fmt: str | None = None, id_column: str | None = None,
     (the web page shows the name of the file the person chose, not a temporary file)."""
     items: list[Item] = []
     columns: list[str] = []
-    seen_ids: dict[str, int] = {}
+    first_row_of: dict[str, int] = {}        # id -> row where it first appeared (id column given)
+    copies: dict[str, int] = {}              # content hash -> times seen (no id column)
     try:
         rows = list(read_file(path, fmt))
     except DataError as exc:
@@ -53,15 +52,15 @@ def read_upload(path: str, fmt: str | None = None, id_column: str | None = None,
             raise DataError(f"column not in the first row ({', '.join(columns)})", column=str(extra[0]), **where)
         if id_column:
             item_id = str(fields[id_column])
-            if item_id in seen_ids:
-                raise DataError(f"duplicate id {item_id!r} (first seen in row {seen_ids[item_id]})",
+            if item_id in first_row_of:
+                raise DataError(f"duplicate id {item_id!r} (first seen in row {first_row_of[item_id]})",
                                 column=id_column, **where)
-            seen_ids[item_id] = raw.row
+            first_row_of[item_id] = raw.row
         else:
             # A hash of the content keeps ids stable across uploads; repeated rows are numbered.
             base = hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False,
                                              default=str).encode()).hexdigest()[:16]
-            count = seen_ids[base] = seen_ids.get(base, 0) + 1
+            count = copies[base] = copies.get(base, 0) + 1
             item_id = base if count == 1 else f"{base}-{count}"
         items.append(Item(item_id=item_id, fields=fields, human=(), source=f"{raw.path}:{raw.row}"))
     if not items:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import traceback
+from contextlib import ExitStack
 import time
 from pathlib import Path
 from typing import Sequence
@@ -32,19 +33,23 @@ STALE_AFTER_S = 15.0
 
 
 class JobSink:
-    """Judgments go straight into the database, one committed row per finished call."""
+    """Judgments go straight into the database, one committed row per finished call, through one
+    connection held for the job (the runner calls from a single thread)."""
 
     def __init__(self, library: Library, job_id: str):
         self.library, self.job_id = library, job_id
+        self._connection = ExitStack()
+        self._db = self._connection.enter_context(library.connect())
 
     def completed_keys(self) -> set[str]:
-        with self.library.connect() as db:
-            return {r[0] for r in db.execute("SELECT key FROM job_judgments WHERE job_id = ? AND ok = 1",
-                                             (self.job_id,))}
+        return {r[0] for r in self._db.execute("SELECT key FROM job_judgments WHERE job_id = ? AND ok = 1",
+                                               (self.job_id,))}
 
     def append(self, judgment: Judgment) -> None:
-        with self.library.connect() as db:
-            self.library.record_judgments(db, self.job_id, [judgment.to_dict()])
+        self.library.record_judgments(self._db, self.job_id, [judgment.to_dict()])
+
+    def close(self) -> None:
+        self._connection.close()
 
 
 def owner_id() -> str:
@@ -106,13 +111,14 @@ def run_job(library: Library, job_id: str, *, stale_after_s: float = STALE_AFTER
 
 async def _run(library: Library, job_id: str, calls: Sequence) -> str:
     cache = ResponseCache(library.cache_path)
-    runner = asyncio.ensure_future(Runner(JobSink(library, job_id), cache, job_id, progress=False).run(calls))
+    sink = JobSink(library, job_id)
+    runner = asyncio.ensure_future(Runner(sink, cache, job_id, progress=False).run(calls))
     try:
         while not runner.done():
             await asyncio.wait([runner], timeout=HEARTBEAT_S)
             # sqlite calls here are short; the heartbeat says the job is alive, the status carries a cancel.
             library.set_job(job_id, heartbeat=time.time())
-            if library.job(job_id).status == "cancelling":
+            if library.job_status(job_id) == "cancelling":
                 runner.cancel()
                 try:
                     await runner
@@ -120,12 +126,13 @@ async def _run(library: Library, job_id: str, calls: Sequence) -> str:
                     pass
                 return "cancelled"
         stats = runner.result()
+        missing = stats.planned - len(sink.completed_keys())
     finally:
         cache.close()
+        sink.close()
     if stats.aborted:
         judge, reason = next(iter(stats.aborted.items()))
         raise RuntimeError(f"judge {judge} stopped: {reason}")
-    missing = stats.planned - len(JobSink(library, job_id).completed_keys())
     if missing:
         raise RuntimeError(f"{missing} calls failed after retries; resume the job to try them again")
     return "completed"

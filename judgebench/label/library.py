@@ -391,6 +391,14 @@ class Library:
             raise LibraryError(f"no job {job_id!r} in {self.path}")
         return jobs[0]
 
+    def job_status(self, job_id: str) -> str:
+        """Just the status (no progress count): what a running job polls for a cancel."""
+        with self.connect() as db:
+            row = db.execute("SELECT status FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise LibraryError(f"no job {job_id!r} in {self.path}")
+        return row[0]
+
     def jobs(self, dataset_id: str | None = None) -> list[JobInfo]:
         return self._jobs("WHERE ? IS NULL OR j.dataset_id = ?", (dataset_id, dataset_id))
 

@@ -23,7 +23,8 @@ from judgebench.config import ConfigError, group_names, load_group_entry
 from judgebench.data.schema import DataError
 from judgebench.judges.prompts import PromptError
 from judgebench.label.export import EXPORT_FORMATS, labeled_frame, latest_job, write_frame
-from judgebench.label.ingest import UPLOAD_FORMATS, read_upload
+from judgebench.data.readers import FORMATS_BY_SUFFIX
+from judgebench.label.ingest import read_upload
 from judgebench.label.jobs import cancel_job, orphaned_jobs, reopen_job, run_job, submit_job
 from judgebench.label.library import Library, LibraryError, safe_name
 from judgebench.label.workflow import Labeling, builtin_metrics, criteria, judges_from, start_labeling
@@ -50,12 +51,11 @@ class JobThreads:
         with self._lock:
             if job_id in self._threads and self._threads[job_id].is_alive():
                 return
-            thread = threading.Thread(target=self._run, args=(job_id,), name=f"job-{job_id}", daemon=True)
+            # run_job records any failure in the job's status.
+            thread = threading.Thread(target=run_job, args=(self.library, job_id), name=f"job-{job_id}",
+                                      daemon=True)
             self._threads[job_id] = thread
             thread.start()
-
-    def _run(self, job_id: str) -> None:
-        run_job(self.library, job_id)
 
     def resume_orphans(self) -> list[str]:
         ids = [job.job_id for job in orphaned_jobs(self.library)]
@@ -131,7 +131,7 @@ def create_app(library: Library, *, token: str | None = None, judge_dirs: Sequen
     async def upload(file: UploadFile = File(...), name: str = Form("")):
         original = Path(file.filename or "upload").name
         suffix = Path(original).suffix.lower()
-        if suffix.lstrip(".") not in UPLOAD_FORMATS and suffix not in (".ndjson", ".pq"):
+        if suffix not in FORMATS_BY_SUFFIX:
             raise LibraryError(f"{safe_name(original)}: upload a file ending in .jsonl, .json, .csv or .parquet")
         limit = int(max_upload_mb * (1 << 20))
         with tempfile.TemporaryDirectory() as tmp:

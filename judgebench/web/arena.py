@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from fastapi import APIRouter, Body, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
-from judgebench.arena.ballots import BallotBox, VoteError
+from judgebench.arena.ballots import BallotBox, VoteError, votes_jsonl
 from judgebench.arena.matchmaker import CUSTOM, Matchmaker, custom_item
 from judgebench.config import group_names, load_group_entry, named_dataset
 from judgebench.data.load import load_dataset
@@ -98,10 +98,7 @@ def arena_router(library: Library, judges: Sequence[JudgeSpec], static_file, see
 
     @router.get("/api/arena/votes.jsonl")
     def export():
-        import json
-
-        text = "".join(json.dumps(v.to_dict(), ensure_ascii=False) + "\n" for v in box.votes())
-        return Response(text, media_type="application/x-ndjson",
+        return Response(votes_jsonl(box.votes()), media_type="application/x-ndjson",
                         headers={"Content-Disposition": 'attachment; filename="votes.jsonl"'})
 
     return router

@@ -113,6 +113,10 @@ def test_killed_background_job_resumes_without_loss_or_duplicates(home, tmp_path
     home, judge_dir = home
     cli("data", "add", str(write_csv(tmp_path / "answers.csv", rows(50))), "--home", str(home))
     lid = labeling_id(start(home, judge_dir, "--batch-size", "4").stdout)
+    from judgebench.label.workflow import Labeling
+
+    # Accepting the batch makes its 4 items examples, so the job's prompts are new (no cache hits).
+    Labeling(Library(home), lid).submit_reviews({})
     server.configure(latency=0.2)
     submitted = cli("label", "submit", lid, "--home", str(home))
     job_id = submitted.stdout.split("job ", 1)[1].split()[0]
