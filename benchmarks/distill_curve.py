@@ -22,14 +22,15 @@ import numpy as np  # noqa: E402
 from judgebench.config import named_dataset, prompt_spec, run_config  # noqa: E402
 from judgebench.data.load import load_dataset  # noqa: E402
 from judgebench.distill.model import item_text, make_pipeline  # noqa: E402
-from judgebench.metrics.bootstrap import binary_bootstrap  # noqa: E402
+from judgebench.kinds import BINARY  # noqa: E402
+from judgebench.metrics.catalog import confusion_intervals  # noqa: E402
 from judgebench.metrics.coverage import consensus  # noqa: E402
 from judgebench.run.job import execute  # noqa: E402
 from judgebench.score.sources import from_run  # noqa: E402
 
 
 def scores(truth, predicted) -> str:
-    got = binary_bootstrap(truth, predicted, resamples=1000)
+    got = confusion_intervals(BINARY, truth, predicted, resamples=1000)
     return "  ".join(f"{k} {got[k].estimate:.3f} [{got[k].low:.3f}, {got[k].high:.3f}]"
                      for k in ("accuracy", "balanced_accuracy", "kappa"))
 

@@ -15,7 +15,8 @@ import time
 import numpy as np
 
 from judgebench.metrics.agreement import confusion_matrix
-from judgebench.metrics.bootstrap import BINARY_METRICS, binary_bootstrap
+from judgebench.kinds import BINARY
+from judgebench.metrics.catalog import confusion_intervals, metrics_for
 
 
 def main() -> None:
@@ -31,13 +32,13 @@ def main() -> None:
         flip = rng.random(args.items) < 0.05 + 0.03 * j
         judge = np.where(flip, 1 - human, human).astype(np.int8)
         started = time.perf_counter()
-        intervals = binary_bootstrap(human, judge, resamples=args.resamples, seed=j)
+        intervals = confusion_intervals(BINARY, human, judge, resamples=args.resamples, seed=j)
         matrix = np.bincount(human.astype(np.int64) * 2 + judge, minlength=4).reshape(2, 2)
         times.append(time.perf_counter() - started)
         line = " ".join(f"{name}={intervals[name].estimate:.3f}[{intervals[name].low:.3f},"
                         f"{intervals[name].high:.3f}]" for name in ("accuracy", "kappa", "macro_f1"))
         print(f"judge {j}: {times[-1]:.3f} s  {line}  confusion={matrix.tolist()}")
-    assert set(intervals) == set(BINARY_METRICS)
+    assert set(intervals) == {m.name for m in metrics_for(BINARY) if m.interval == "confusion"}
     # The general (label-agnostic) confusion matrix on the same data, for scale.
     started = time.perf_counter()
     confusion_matrix(human[:100_000], judge[:100_000])

@@ -33,7 +33,8 @@ from judgebench.data.load import load_dataset  # noqa: E402
 from judgebench.label.library import Library  # noqa: E402
 from judgebench.label.workflow import Labeling, judges_from, start_labeling  # noqa: E402
 from judgebench.metrics.agreement import cohen_kappa_score  # noqa: E402
-from judgebench.metrics.bootstrap import binary_bootstrap  # noqa: E402
+from judgebench.kinds import BINARY  # noqa: E402
+from judgebench.metrics.catalog import confusion_intervals  # noqa: E402
 from judgebench.metrics.coverage import apply_policy, consensus  # noqa: E402
 from judgebench.metrics.paired import paired_bootstrap_difference  # noqa: E402
 
@@ -58,7 +59,7 @@ def evaluate(labeling: Labeling, test, truth) -> dict:
     human = [truth[i.item_id] for i in test]
     judged = [verdicts[i.item_id].label if i.item_id in verdicts else None for i in test]
     aligned = apply_policy("binary", human, judged)
-    scores = binary_bootstrap(aligned.human.astype(int), aligned.judge.astype(int), resamples=1000)
+    scores = confusion_intervals(BINARY, aligned.human.astype(int), aligned.judge.astype(int), resamples=1000)
     return {"predicted": [int(v) for v in aligned.judge], "coverage": aligned.coverage,
             "accuracy": scores["accuracy"], "kappa": scores["kappa"],
             "share_yes": float(sum(int(v) for v in aligned.judge) / len(test)), "seconds": time.perf_counter() - started}

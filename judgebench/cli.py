@@ -118,14 +118,14 @@ def _score(argv: list[str]) -> int:
     options = ScoreOptions(args.policy, args.resamples, args.confidence, args.seed, args.cluster)
     try:
         if args.run:
-            kind, scale, items, judges = sources.from_run(args.run)
+            kind, items, judges = sources.from_run(args.run)
         elif args.dataset and (args.dataset_column or (args.verdicts and args.column)):
             mapping = sources.parse_pairs(args.map, "--map")
             extra = {args.dataset_column: args.dataset_column} if args.dataset_column else None
             spec = named_dataset(args.dataset, data_root=args.data_root, extra_columns=extra,
                                  overrides={"where": sources.parse_pairs(args.where, "--where")} if args.where else None)
             dataset = load_dataset(spec)
-            kind, scale, items = dataset.kind, spec.scale, list(dataset.items)
+            kind, items = dataset.kind, list(dataset.items)
             if args.dataset_column:
                 judges = [sources.from_dataset_column(dataset, args.dataset_column, mapping)]
             else:
@@ -141,7 +141,7 @@ def _score(argv: list[str]) -> int:
                 judges = [dataclasses.replace(j, name=args.name) for j in judges]
         else:
             parser.error("give a run folder, or --dataset with --dataset-column or --verdicts and --column")
-        result = score_all(kind, items, judges, options, scale)
+        result = score_all(kind, items, judges, options)
     except (ConfigError, DataError, ValueError, FileNotFoundError) as exc:
         print(f"judgebench: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -231,7 +231,7 @@ def _distill(argv: list[str]) -> int:
         prompt = prompt_spec(args.prompt or spec.default_prompt)
         teacher = None
         if args.teacher_run:
-            _, _, _, judges = from_run(args.teacher_run)
+            _, _, judges = from_run(args.teacher_run)
             chosen = [j for j in judges if j.name == args.teacher or j.judge == args.teacher]
             if not chosen:
                 raise DistillError(f"no judge {args.teacher!r} in {args.teacher_run} "

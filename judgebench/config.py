@@ -18,7 +18,8 @@ from typing import Any, Dict, List, Mapping, Optional
 import yaml
 from omegaconf import MISSING
 
-from judgebench.data.schema import ColumnSpec, DatasetSpec, LabelSpec, TaskKind
+from judgebench.data.schema import ColumnSpec, DatasetSpec, LabelSpec
+from judgebench.kinds import KINDS, TaskKind, kind_from
 from judgebench.judges.prompts import CriteriaPrompt
 from judgebench.judges.spec import JudgeSpec
 from judgebench.registry import unknown_name
@@ -92,11 +93,8 @@ def dataset_spec(data: Mapping[str, Any]) -> DatasetSpec:
     data = dict(_plain(data))
     allowed = {f.name for f in fields(DatasetConf)}
     _checked(f"dataset {data.get('name', '?')}", data, allowed)
-    try:
-        kind = TaskKind(data["kind"])
-    except (KeyError, ValueError):
-        raise ConfigError(f"dataset {data.get('name')!r}: kind must be one of "
-                          f"{[k.value for k in TaskKind]}") from None
+    kind = _kind(f"dataset {data.get('name')!r}", data.get("kind"), scale=data.get("scale"),
+                 classes=data.get("classes"))
     columns = []
     for name, source in (data.get("columns") or {}).items():
         if isinstance(source, str):
@@ -106,8 +104,9 @@ def dataset_spec(data: Mapping[str, Any]) -> DatasetSpec:
             columns.append(ColumnSpec(name=name, source=source.get("source", name), transform=source.get("transform"),
                                       pattern=source.get("pattern"), optional=bool(source.get("optional", False))))
     column_names = {c.name for c in columns}
-    if kind is TaskKind.PAIRWISE and not {"response_a", "response_b"} <= column_names:
-        raise ConfigError(f"dataset {data['name']!r}: a pairwise dataset needs columns response_a and response_b")
+    if not set(kind.required_columns) <= column_names:
+        raise ConfigError(f"dataset {data['name']!r}: a {kind.name} dataset needs columns "
+                          f"{' and '.join(kind.required_columns)}")
     label = data.get("label")
     label_spec = None
     if label:
@@ -124,9 +123,18 @@ def dataset_spec(data: Mapping[str, Any]) -> DatasetSpec:
         hf_config=data.get("hf_config"), format=data.get("format"),
         id_column=id_column if isinstance(id_column, str) else None,
         id_fields=tuple(id_column) if isinstance(id_column, list) else tuple(data.get("id_fields") or ()),
-        where=dict(data.get("where") or {}), scale=tuple(data.get("scale") or (1, 5)),
+        where=dict(data.get("where") or {}),
         default_prompt=data.get("default_prompt"), limit=data.get("limit"),
         on_duplicate=data.get("on_duplicate", "error"), description=data.get("description", ""))
+
+
+def _kind(where: str, name: Any, **params: Any) -> TaskKind:
+    try:
+        return kind_from(name, **params)
+    except LookupError:
+        raise ConfigError(f"{where}: kind must be one of {KINDS.names()}, got {name!r}") from None
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def prompt_spec(data: Mapping[str, Any] | str, extra_dirs: tuple[str, ...] = ()) -> CriteriaPrompt:
@@ -136,7 +144,10 @@ def prompt_spec(data: Mapping[str, Any] | str, extra_dirs: tuple[str, ...] = ())
     _checked(f"prompt {data.get('name', '?')}", data, {"name", "kind", "template", "system", "description"})
     if not data.get("template"):
         raise ConfigError(f"prompt {data.get('name')!r} has no template")
-    return CriteriaPrompt(name=data.get("name") or "custom", kind=TaskKind(data.get("kind", "binary")),
+    kind = data.get("kind", "binary")
+    if kind not in KINDS:
+        raise ConfigError(f"prompt {data.get('name')!r}: kind must be one of {KINDS.names()}, got {kind!r}")
+    return CriteriaPrompt(name=data.get("name") or "custom", kind=kind,
                           template=data["template"], system=data.get("system", ""),
                           description=data.get("description", ""))
 
@@ -181,8 +192,11 @@ class RunConfig:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _spec_dict(spec: Any) -> Any:
-    return dataclasses.asdict(spec) if dataclasses.is_dataclass(spec) else spec
+def _spec_dict(spec: DatasetSpec) -> dict[str, Any]:
+    # Written as before kinds were objects (kind name, scale at the top), so runs started
+    # by an earlier version keep their fingerprint and still resume.
+    kind = spec.kind.to_dict()
+    return dataclasses.asdict(spec) | {"kind": kind.pop("name"), "scale": kind.pop("scale", (1, 5))} | kind
 
 
 def run_config(cfg: Any, output_dir: str | Path | None = None) -> RunConfig:
@@ -277,6 +291,7 @@ class DatasetConf:
     id_fields: List[str] = field(default_factory=list)
     where: Dict[str, Any] = field(default_factory=dict)
     scale: List[float] = field(default_factory=lambda: [1, 5])
+    classes: List[str] = field(default_factory=list)
     default_prompt: Optional[str] = None
     limit: Optional[int] = None
     on_duplicate: str = "error"

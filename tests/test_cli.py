@@ -7,7 +7,7 @@ import pytest
 from hydra import compose, initialize_config_module
 
 from judgebench.config import register_hydra, run_config
-from judgebench.data.schema import TaskKind
+from judgebench.kinds import PAIRWISE
 from tests.conftest import REPO
 
 
@@ -36,7 +36,7 @@ def test_default_config_is_the_offline_demo():
 def test_overrides_select_dataset_judges_and_prompt():
     config = run_config(composed("dataset=mt_bench", "judges=[gpt4o_mini,local_smollm2]", "prompt=pairwise",
                                  "data_root=/somewhere"))
-    assert config.dataset.kind is TaskKind.PAIRWISE and config.dataset.path == (
+    assert config.dataset.kind == PAIRWISE and config.dataset.path == (
         "/somewhere/mt_bench/human_judgments/mt_bench_human_pairs.jsonl",)
     assert [j.name for j in config.judges] == ["gpt4o_mini", "local_smollm2"]
     assert config.judges[0].api_key_env == "OPENAI_API_KEY"
@@ -55,7 +55,7 @@ def test_every_shipped_config_builds():
     from judgebench.config import group_names
     for name in group_names("dataset"):
         config = run_config(composed(f"dataset={name}"))
-        assert config.prompt.kind is config.dataset.kind, name
+        assert config.prompt.kind == config.dataset.kind.name, name
     for name in group_names("judge"):
         run_config(composed(f"judges=[{name}]"))
 

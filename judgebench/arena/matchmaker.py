@@ -16,7 +16,8 @@ from typing import Any, Mapping, Sequence
 from judgebench.arena.ballots import BallotBox, Match, VoteError
 from judgebench.arena.votes import choose_pair
 from judgebench.config import load_group_entry, prompt_spec
-from judgebench.data.schema import ColumnSpec, Dataset, DatasetSpec, Item, LabelSpec, TaskKind
+from judgebench.data.schema import ColumnSpec, Dataset, DatasetSpec, Item, LabelSpec
+from judgebench.kinds import LIKERT
 from judgebench.judges.prompts import CriteriaPrompt
 from judgebench.judges.spec import JudgeSpec
 from judgebench.run.cache import ResponseCache
@@ -65,7 +66,7 @@ class Evaluation:
 
 def evaluate(item: Item, judges: Sequence[JudgeSpec], prompt: CriteriaPrompt, cache_path) -> dict[str, Evaluation]:
     """Each judge's critique and score of the item, through the runner and its cache."""
-    spec = DatasetSpec(name="arena", kind=TaskKind.LIKERT, columns=tuple(ColumnSpec(c, c) for c in ARENA_COLUMNS),
+    spec = DatasetSpec(name="arena", kind=LIKERT, columns=tuple(ColumnSpec(c, c) for c in ARENA_COLUMNS),
                        label=LabelSpec(column="label"))
     calls = []
     for call in plan_calls(Dataset(spec, (item,)), judges, [prompt]):

@@ -10,17 +10,13 @@ from importlib import resources
 from typing import Any, Iterator
 
 from judgebench.data.readers import RawRow, expand_paths, read_file, read_hf
-from judgebench.data.schema import (
-    PAIRWISE_VALUES, ColumnSpec, DataError, Dataset, DatasetSpec, Item, Label, TaskKind,
-)
+from judgebench.data.schema import ColumnSpec, DataError, Dataset, DatasetSpec, Item, Label
+from judgebench.kinds import LabelError
 from judgebench.data.transforms import TRANSFORMS
 from judgebench.registry import unknown_name
 
 PACKAGE_PREFIX = "pkg://"
 _MISSING = object()
-# Label spellings read as binary / pairwise labels (also for recorded verdicts).
-BINARY_WORDS = {"1": 1, "0": 0, "yes": 1, "no": 0, "true": 1, "false": 0, "pass": 1, "fail": 0}
-PAIRWISE_WORDS = {"a": "A", "b": "B", "tie": "tie"}
 
 
 def resolve_path(path: str) -> str:
@@ -193,28 +189,11 @@ def _to_label(spec: DatasetSpec, raw: Any, row: RawRow, column: str) -> Label:
         if str(key) not in mapping:
             raise row.error(f"label {raw!r} is not one of the mapped values {sorted(mapping)}", column)
         key = mapping[str(key)]
-    kind = spec.kind
-    if kind is TaskKind.BINARY:
-        if isinstance(key, bool):
-            return int(key)
-        if isinstance(key, (int, float)) and key in (0, 1):
-            return int(key)
-        if isinstance(key, str) and key.lower() in BINARY_WORDS:
-            return BINARY_WORDS[key.lower()]
-        raise row.error(f"label {raw!r} is not binary (0/1); add a `mapping` to the label config", column)
-    if kind is TaskKind.LIKERT:
-        try:
-            number = float(key)
-        except (TypeError, ValueError):
-            raise row.error(f"label {raw!r} is not a number", column) from None
-        low, high = spec.scale
-        if not low <= number <= high:
-            raise row.error(f"label {raw!r} is outside the likert range {low:g}..{high:g}", column)
-        return int(number) if number.is_integer() else number
-    if isinstance(key, str) and key.strip().lower() in PAIRWISE_WORDS:
-        return PAIRWISE_WORDS[key.strip().lower()]
-    raise row.error(f"label {raw!r} is not one of {list(PAIRWISE_VALUES)}; add a `mapping` to the label config",
-                    column)
+    try:
+        return spec.kind.label(key)
+    except LabelError as exc:
+        hint = "; add a `mapping` to the label config" if spec.kind.labels() is not None and not mapping else ""
+        raise row.error(f"label {raw!r} {exc}{hint}", column) from None
 
 
 def _item_id(spec: DatasetSpec, row: RawRow, fields: dict[str, Any]) -> str:

@@ -25,15 +25,15 @@ FORMATS_BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".c
 class RawRow:
     path: str
     row: int
-    row_kind: str          # "line" for text formats, "record"/"row" otherwise
+    row_unit: str          # "line" for text formats, "record"/"row" otherwise
     record: dict[str, Any]
 
     def error(self, message: str, column: str | None = None) -> DataError:
-        return DataError(message, path=self.path, row=self.row, column=column, row_kind=self.row_kind)
+        return DataError(message, path=self.path, row=self.row, column=column, row_unit=self.row_unit)
 
     @property
     def location(self) -> str:
-        return f"{self.path}:{self.row}" if self.row_kind == "line" else f"{self.path}#{self.row}"
+        return f"{self.path}:{self.row}" if self.row_unit == "line" else f"{self.path}#{self.row}"
 
 
 def expand_paths(patterns: tuple[str, ...]) -> list[str]:
@@ -103,7 +103,7 @@ def _read_json(path: str) -> Iterator[RawRow]:
     for index, record in enumerate(records, start=1):
         if not isinstance(record, dict):
             raise DataError(f"expected a JSON object, got {type(record).__name__}",
-                            path=path, row=index, row_kind="record")
+                            path=path, row=index, row_unit="record")
         yield RawRow(path, index, "record", record)
 
 

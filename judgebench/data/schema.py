@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-# Human and judge labels share one value space per task kind:
-# binary 0 | 1, likert a number in [scale_min, scale_max], pairwise "A" | "B" | "tie".
-Label = int | float | str
-
-PAIRWISE_VALUES = ("A", "B", "tie")
-
-
-class TaskKind(str, enum.Enum):
-    BINARY = "binary"
-    LIKERT = "likert"
-    PAIRWISE = "pairwise"
+# Human and judge labels share one value space per task kind (see judgebench.kinds).
+from judgebench.kinds.base import Label, TaskKind
 
 
 class DataError(ValueError):
     """Bad input data, located by file, row and column so the user can fix it."""
 
     def __init__(self, message: str, *, path: str | None = None, row: int | None = None,
-                 column: str | None = None, row_kind: str = "line"):
+                 column: str | None = None, row_unit: str = "line"):
         self.path, self.row, self.column, self.detail = path, row, column, message
         where = [part for part in (
             path,
-            f"{row_kind} {row}" if row is not None else None,
+            f"{row_unit} {row}" if row is not None else None,
             f"column {column!r}" if column is not None else None,
         ) if part]
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
@@ -73,7 +63,7 @@ class LabelSpec:
 @dataclass(frozen=True)
 class DatasetSpec:
     name: str
-    kind: TaskKind
+    kind: TaskKind                      # carries its parameters: a likert scale, categorical classes
     columns: tuple[ColumnSpec, ...]
     label: LabelSpec
     path: tuple[str, ...] = ()          # local files (globs allowed); empty when `hf` is set
@@ -84,7 +74,6 @@ class DatasetSpec:
     id_column: str | None = None        # a field or a list of fields joined by ":"
     id_fields: tuple[str, ...] = ()
     where: Mapping[str, Any] = field(default_factory=dict)
-    scale: tuple[float, float] = (1, 5)  # likert range, inclusive
     default_prompt: str | None = None
     limit: int | None = None
     on_duplicate: str = "error"         # error | merge (labels of identical items pooled)

@@ -20,10 +20,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from judgebench.data.schema import Dataset, TaskKind
+from judgebench.data.schema import Dataset
 from judgebench.judges.prompts import CriteriaPrompt, render_messages
-from judgebench.metrics.bootstrap import binary_bootstrap
-from judgebench.metrics.coverage import consensus
+from judgebench.metrics.catalog import confusion_intervals
+from judgebench.kinds import BINARY
 
 LABEL_SOURCES = ("human", "judge", "both")
 
@@ -122,7 +122,7 @@ def training_labels(dataset: Dataset, source: str, teacher: dict[str, int | None
         raise DistillError("judge labels need a teacher run (--teacher-run and --teacher)")
     labels = {}
     for item in dataset.items:
-        human = consensus(list(item.human), "binary")
+        human = BINARY.consensus(item.human)
         judged = teacher.get(item.item_id) if teacher else None
         value = human if source == "human" else judged if source == "judge" else (human if human is not None else judged)
         if value is not None:
@@ -131,7 +131,7 @@ def training_labels(dataset: Dataset, source: str, teacher: dict[str, int | None
 
 
 def _scores(truth: Sequence[int], predicted: Sequence[int], seed: int) -> dict[str, Any]:
-    intervals = binary_bootstrap(truth, predicted, resamples=1000, seed=seed)
+    intervals = confusion_intervals(BINARY, truth, predicted, resamples=1000, seed=seed)
     return {"items": len(truth)} | {name: {"estimate": i.estimate, "low": i.low, "high": i.high}
                                      for name, i in intervals.items() if name in ("accuracy", "balanced_accuracy",
                                                                                   "kappa", "macro_f1")}
@@ -149,8 +149,9 @@ def distill(dataset: Dataset, prompt: CriteriaPrompt, *, name: str, labels: str 
     """
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-    if dataset.kind is not TaskKind.BINARY:
-        raise DistillError(f"distillation handles binary datasets; {dataset.spec.name} is {dataset.kind.value}")
+    # Kind branch kept on purpose: the probe is a binary classifier (other kinds come with issue 15).
+    if dataset.kind != BINARY:
+        raise DistillError(f"distillation handles binary datasets; {dataset.spec.name} is {dataset.kind.name}")
     chosen = training_labels(dataset, labels, teacher)
     items = [i for i in dataset.items if i.item_id in chosen]
     if limit is not None:
@@ -172,7 +173,7 @@ def distill(dataset: Dataset, prompt: CriteriaPrompt, *, name: str, labels: str 
         out_of_fold[test] = model.predict([texts[n] for n in test])
     report = DistillReport(name, dataset.spec.name, prompt.name, prompt.version, labels, teacher_name, len(items),
                            folds, time.time(), features=FEATURES[features], grouped_by=group_field)
-    humans = [(consensus(list(i.human), "binary"), p) for i, p in zip(items, out_of_fold)]
+    humans = [(BINARY.consensus(i.human), p) for i, p in zip(items, out_of_fold)]
     humans = [(int(h), int(p)) for h, p in humans if h is not None]
     if humans:
         report.versus_humans = _scores([h for h, _ in humans], [p for _, p in humans], seed)

@@ -1,4 +1,7 @@
-"""Read a verdict out of a judge's reply, or say precisely why it could not be read.
+"""Reading verdicts out of a judge's reply, or saying precisely why they could not be read.
+
+The kinds (`judgebench.kinds`) decide which words and numbers are verdicts; these are the
+reading rules they share.
 
 A reply that holds no verdict is a `ParseFailure`, kept with its raw text; it is never
 scored as some default value.
@@ -9,38 +12,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from judgebench.data.schema import Label, TaskKind
+from judgebench.kinds.base import Label, ParseFailure, Verdict
 
-_BINARY_WORDS = {"yes": 1, "pass": 1, "true": 1, "1": 1, "correct": 1,
-                 "no": 0, "fail": 0, "false": 0, "0": 0, "incorrect": 0}
-_PAIRWISE_WORDS = {"a": "A", "b": "B", "c": "tie", "tie": "tie", "a>b": "A", "a>>b": "A",
-                   "b>a": "B", "b>>a": "B", "a=b": "tie"}
 _JSON_KEYS = ("verdict", "label", "answer", "judgment", "judgement", "decision", "result",
               "winner", "preference", "rating", "score")
 _MARKER = r"(?:final\s+verdict|verdict|final\s+answer|answer|label|judge?ment|decision|result|rating|score|winner)"
-
-
-@dataclass(frozen=True)
-class ParseFailure:
-    reason: str
-
-
-@dataclass(frozen=True)
-class Verdict:
-    value: Label
-
-
-def parse_verdict(kind: TaskKind, text: str | None, scale: tuple[float, float] = (1, 5)) -> Verdict | ParseFailure:
-    if text is None or not text.strip():
-        return ParseFailure("empty reply")
-    if kind is TaskKind.BINARY:
-        return _parse_words(text, _BINARY_WORDS, "binary verdict (yes/no, pass/fail, 0/1)")
-    if kind is TaskKind.PAIRWISE:
-        return _parse_words(text, _PAIRWISE_WORDS, "pairwise verdict ([[A]], [[B]] or [[C]] for a tie)")
-    return _parse_likert(text, scale)
 
 
 def _clean(token: str) -> str:
@@ -60,7 +38,11 @@ def _json_values(text: str) -> list[Any]:
     return values
 
 
-def _parse_words(text: str, words: Mapping[str, Label], what: str) -> Verdict | ParseFailure:
+def read_word_verdict(text: str | None, words: Mapping[str, Label], what: str) -> Verdict | ParseFailure:
+    """A verdict spelled by one of `words` (keys lower case): from JSON fields, [[word]], `Verdict: word`,
+    the whole reply, or its last line; the last such mention wins."""
+    if text is None or not text.strip():
+        return ParseFailure("empty reply")
     for value in reversed(_json_values(text)):
         key = _clean(str(value))
         if key in words:
@@ -81,7 +63,11 @@ def _parse_words(text: str, words: Mapping[str, Label], what: str) -> Verdict | 
     return ParseFailure(f"no {what} found")
 
 
-def _parse_likert(text: str, scale: tuple[float, float]) -> Verdict | ParseFailure:
+def read_rating(text: str | None, scale: tuple[float, float]) -> Verdict | ParseFailure:
+    """A number on the scale: from JSON fields, [[n]], n/top (top must be the scale's), `Rating: n`, or the
+    whole reply; the last such mention wins."""
+    if text is None or not text.strip():
+        return ParseFailure("empty reply")
     low, high = scale
     number = r"(\d+(?:\.\d+)?)"
     candidates: list[str] = [str(v) for v in _json_values(text) if re.fullmatch(number, str(v).strip())]
@@ -106,27 +92,8 @@ def _parse_likert(text: str, scale: tuple[float, float]) -> Verdict | ParseFailu
     return Verdict(int(value) if value.is_integer() else value)
 
 
-def format_verdict(kind: TaskKind, value: Label) -> str:
-    """The canonical way to write a verdict, used for few-shot answers; the parser reads it back."""
-    if kind is TaskKind.BINARY:
-        return f"Verdict: {'Yes' if value == 1 else 'No'}"
-    if kind is TaskKind.PAIRWISE:
-        return "[[" + {"A": "A", "B": "B", "tie": "C"}[str(value)] + "]]"
-    return f"Rating: [[{round(float(value))}]]"
-
-
-def verdict_choices(kind: TaskKind, scale: tuple[float, float] = (1, 5)) -> dict[str, Label]:
-    """Single-token answers a scoring judge chooses between, and the label each stands for."""
-    if kind is TaskKind.BINARY:
-        return {"Yes": 1, "No": 0}
-    if kind is TaskKind.PAIRWISE:
-        return {"A": "A", "B": "B", "C": "tie"}
-    low, high = int(math.ceil(scale[0])), int(math.floor(scale[1]))
-    return {str(v): v for v in range(low, high + 1)}
-
-
-def choice_probabilities(kind: TaskKind, value: Label, logprobs: Sequence[Mapping[str, Any]] | None,
-                         scale: tuple[float, float] = (1, 5)) -> dict[str, float] | None:
+def choice_probabilities(words: Mapping[str, Label], value: Label,
+                         logprobs: Sequence[Mapping[str, Any]] | None) -> dict[str, float] | None:
     """Probability of each verdict at the token that carried the parsed verdict.
 
     `logprobs` is the OpenAI `choices[0].logprobs.content` list. The verdict token is the
@@ -135,9 +102,6 @@ def choice_probabilities(kind: TaskKind, value: Label, logprobs: Sequence[Mappin
     """
     if not logprobs:
         return None
-    words: Mapping[str, Label] = (_BINARY_WORDS if kind is TaskKind.BINARY else _PAIRWISE_WORDS
-                                  if kind is TaskKind.PAIRWISE else
-                                  {str(k): v for k, v in verdict_choices(kind, scale).items()})
     for position in reversed(logprobs):
         token = _clean(str(position.get("token", "")))
         if token not in words or words[token] != value:

@@ -7,8 +7,8 @@ import string
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from judgebench.data.schema import Item, Label, TaskKind
-from judgebench.judges.parse import format_verdict
+from judgebench.data.schema import Item, Label
+from judgebench.kinds import TaskKind
 
 
 class PromptError(ValueError):
@@ -18,7 +18,7 @@ class PromptError(ValueError):
 @dataclass(frozen=True)
 class CriteriaPrompt:
     name: str
-    kind: TaskKind
+    kind: str                   # the name of the task kind it judges; its parameters come from the dataset
     template: str               # the user message; `{column}` placeholders, `{{`/`}}` for braces
     system: str = ""
     description: str = ""
@@ -54,9 +54,9 @@ def placeholders(template: str) -> tuple[str, ...]:
 def validate_prompt(prompt: CriteriaPrompt, columns: Sequence[str], kind: TaskKind, dataset: str = "") -> None:
     """Fail before any call when the prompt cannot be filled from this dataset."""
     where = f" of dataset {dataset!r}" if dataset else ""
-    if prompt.kind is not kind:
-        raise PromptError(f"prompt {prompt.name!r} is a {prompt.kind.value} prompt, but dataset "
-                          f"{dataset + ' ' if dataset else ''}is {kind.value}")
+    if prompt.kind != kind.name:
+        raise PromptError(f"prompt {prompt.name!r} is a {prompt.kind} prompt, but dataset "
+                          f"{dataset + ' ' if dataset else ''}is {kind.name}")
     unknown = [p for p in prompt.placeholders if p not in columns]
     if unknown:
         raise PromptError(
@@ -74,30 +74,20 @@ def swap_sides(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def render_messages(prompt: CriteriaPrompt, fields: Mapping[str, Any],
-                    examples: Sequence[tuple[Mapping[str, Any], Label]] = ()) -> list[dict[str, str]]:
-    """Chat messages for one judgment; few-shot examples come first as solved user/assistant turns."""
+                    examples: Sequence[tuple[Mapping[str, Any], Label]] = (),
+                    kind: TaskKind | None = None) -> list[dict[str, str]]:
+    """Chat messages for one judgment; few-shot examples come first as solved user/assistant turns,
+    their answers written as the dataset's `kind` writes verdicts."""
+    if examples and kind is None:
+        raise ValueError("few-shot examples need the task kind that writes their answers")
     messages = []
     if prompt.system:
         messages.append({"role": "system", "content": prompt.system.format_map(fields)})
     for example_fields, label in examples:
         messages.append({"role": "user", "content": prompt.template.format_map(example_fields)})
-        messages.append({"role": "assistant", "content": format_verdict(prompt.kind, label)})
+        messages.append({"role": "assistant", "content": kind.format(label)})
     messages.append({"role": "user", "content": prompt.template.format_map(fields)})
     return messages
-
-
-def consensus_label(item: Item, kind: TaskKind) -> Label | None:
-    """The label the humans agree on most (mode; the rounded mean for likert), or None if tied."""
-    if not item.human:
-        return None
-    if kind is TaskKind.LIKERT:
-        return round(sum(float(v) for v in item.human) / len(item.human))
-    counts: dict[Label, int] = {}
-    for v in item.human:
-        counts[v] = counts.get(v, 0) + 1
-    best = max(counts.values())
-    winners = [v for v, c in counts.items() if c == best]
-    return winners[0] if len(winners) == 1 else None
 
 
 def example_queues(pool: Sequence[Item], kind: TaskKind, seed: int = 0) -> list[list[tuple[Item, Label]]]:
@@ -110,8 +100,9 @@ def example_queues(pool: Sequence[Item], kind: TaskKind, seed: int = 0) -> list[
 
     by_label: dict[str, list[tuple[Item, Label]]] = {}
     for item in sorted(pool, key=order):
-        label = consensus_label(item, kind)
+        label = kind.consensus(item.human)
         if label is not None:
+            label = kind.snap(label)
             by_label.setdefault(str(label), []).append((item, label))
     return [by_label[key] for key in sorted(by_label)]
 

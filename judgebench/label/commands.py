@@ -8,6 +8,8 @@ import time
 from datetime import datetime
 from typing import Callable
 
+from judgebench.kinds import KINDS
+
 EXIT_BAD_INPUT = 2
 
 
@@ -105,7 +107,7 @@ def label_main(argv: list[str]) -> int:
     criteria.add_argument("--metric", help="a built-in metric (faithfulness, correctness, relevance, ...)")
     criteria.add_argument("--template", help="your own prompt with {column} placeholders")
     start.add_argument("--system", default="", help="system message for --template")
-    start.add_argument("--kind", choices=["binary", "likert"], default="binary", help="label kind for --template")
+    start.add_argument("--kind", choices=[k for k in KINDS.names() if KINDS.get(k).reviewable], default="binary", help="label kind for --template")
     start.add_argument("--judge", action="append", help="conf/judge name (repeat: the first labels, the others "
                                                         "help choose items to review); default local_smollm2")
     start.add_argument("--judge-dir", action="append", default=[], help="extra folder of judge YAML files")
@@ -141,12 +143,11 @@ def label_main(argv: list[str]) -> int:
 
 
 def _print_batch(labeling, batch) -> None:
-    from judgebench.label.tui import label_name
 
     for entry in batch:
         first = str(next(iter(labeling.item(entry.item_id).fields.values()), ""))[:50].replace("\n", " ")
         prob = f"{entry.judge_prob:.2f}" if entry.judge_prob is not None else "-"
-        print(f"  {entry.position + 1:>2}. {label_name(labeling.kind, entry.judge_label):<8} p={prob:<5} "
+        print(f"  {entry.position + 1:>2}. {labeling.kind.describe(entry.judge_label):<8} p={prob:<5} "
               f"uncertainty={entry.uncertainty or 0:.2f}  {first}")
 
 
@@ -223,7 +224,7 @@ def _label(args) -> int:
         for labeling in library.labelings():
             info = library.dataset(labeling.dataset_id)
             stored = library.prompt_version(labeling.labeling_id)
-            print(f"{labeling.labeling_id}  {info.name}@{info.version}  {labeling.kind.value}  "
+            print(f"{labeling.labeling_id}  {info.name}@{info.version}  {labeling.kind.name}  "
                   f"prompt {stored.name} v{stored.version}  {len(library.reviews(labeling.labeling_id))} reviewed  "
                   f"judge {labeling.judges[0]['name']}")
     return 0

@@ -27,7 +27,7 @@ def read_upload(path: str, fmt: str | None = None, id_column: str | None = None,
             raise DataError(exc.detail, path=display_name, row=exc.row, column=exc.column) from None
         raise
     for raw in rows:
-        where = dict(path=display_name or raw.path, row=raw.row, row_kind=raw.row_kind)
+        where = dict(path=display_name or raw.path, row=raw.row, row_unit=raw.row_unit)
         record = raw.record
         if not columns:
             columns = [str(c) for c in record]

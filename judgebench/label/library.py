@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from judgebench.data.schema import Item, Label, TaskKind
+from judgebench.data.schema import Item, Label
+from judgebench.kinds import TaskKind, kind_from
 from judgebench.sqlite import connect
 
 SCHEMA_VERSION = 1
@@ -290,7 +291,7 @@ class Library:
                             selection, pool_size, seed, time.time())
         with self.transaction() as db:
             db.execute("INSERT INTO labelings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       (info.labeling_id, dataset_id, kind.value, json.dumps(info.judges), few_shot_k, selection,
+                       (info.labeling_id, dataset_id, kind.name, json.dumps(info.judges), few_shot_k, selection,
                         pool_size, seed, info.created))
             _insert_prompt(db, info.labeling_id, 1, prompt)
         return info
@@ -300,7 +301,7 @@ class Library:
             row = db.execute("SELECT * FROM labelings WHERE labeling_id = ?", (labeling_id,)).fetchone()
         if row is None:
             raise LibraryError(f"no labeling {labeling_id!r} in {self.path}")
-        return LabelingInfo(row[0], row[1], TaskKind(row[2]), tuple(json.loads(row[3])), row[4], row[5], row[6],
+        return LabelingInfo(row[0], row[1], kind_from(row[2]), tuple(json.loads(row[3])), row[4], row[5], row[6],
                             row[7], row[8])
 
     def labelings(self, dataset_id: str | None = None) -> list[LabelingInfo]:

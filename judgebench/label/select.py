@@ -2,7 +2,7 @@
 
 Active selection: the items the judge is least sure about, spread over the dataset.
   uncertainty = mean of the signals available for an item, each in [0, 1]:
-    - verdict probability: 1 - |2 P(yes) - 1| (binary), normalised entropy of the scale (likert)
+    - verdict probability: the kind's uncertainty (binary 1 - |2 P(yes) - 1|, else normalised entropy)
     - disagreement across samples: share of samples not in the majority, scaled so that a 50/50 split is 1
     - disagreement across judges: the same over the judges' labels
   The 3 x batch most uncertain candidates, less those clearly (by more than 0.1) more certain than the
@@ -14,7 +14,6 @@ Active selection: the items the judge is least sure about, spread over the datas
 
 from __future__ import annotations
 
-import math
 import random
 import warnings
 from collections import Counter
@@ -23,7 +22,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from judgebench.data.schema import Label, TaskKind
+from judgebench.data.schema import Label
 
 SELECTIONS = ("active", "random")
 SHORTLIST_FACTOR = 3
@@ -39,18 +38,6 @@ class Candidate:
 
 def item_text(fields: Mapping[str, object]) -> str:
     return "\n".join(str(v) for v in fields.values())
-
-
-def probability_uncertainty(kind: TaskKind, choice_probs: Mapping[str, float] | None) -> float | None:
-    if not choice_probs:
-        return None
-    if kind is TaskKind.BINARY:
-        p_yes = float(choice_probs.get("1", 1.0 - float(choice_probs.get("0", 0.0))))
-        return 1.0 - abs(2.0 * p_yes - 1.0)
-    probs = [p for p in choice_probs.values() if p > 0]
-    if len(choice_probs) < 2:
-        return 0.0
-    return -sum(p * math.log(p) for p in probs) / math.log(len(choice_probs))
 
 
 def disagreement(values: Sequence[Label | None]) -> float | None:

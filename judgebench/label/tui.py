@@ -19,21 +19,18 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TextArea
 
-from judgebench.data.schema import Label, TaskKind
+from judgebench.data.schema import Label
+from judgebench.kinds import TaskKind
 from judgebench.label.library import BatchEntry
 from judgebench.label.workflow import Labeling
 
 
-def label_name(kind: TaskKind, label: Label | None) -> str:
-    if label is None:
-        return "none"
-    if kind is TaskKind.BINARY:
-        return "Yes (1)" if label == 1 else "No (0)"
-    return str(label)
-
-
-def flipped(kind: TaskKind, label: Label | None) -> Label:
-    return 1 if label in (None, 0) else 0
+def flipped(kind: TaskKind, label: Label | None) -> Label | None:
+    """The other answer of a two-answer kind (a missing label becomes the first); else unchanged."""
+    answers = kind.labels()
+    if answers is None or len(answers) != 2:
+        return label
+    return answers[1] if label in (None, answers[0]) else answers[0]
 
 
 class ItemScreen(Screen):
@@ -71,12 +68,12 @@ class ItemScreen(Screen):
             body.append(f"{value}\n\n")
         self.query_one("#item", Static).update(body)
         prob = f" (p = {entry.judge_prob:.2f})" if entry.judge_prob is not None else ""
-        judge = Text(f"judge: {label_name(app.kind, entry.judge_label)}{prob}\n", style="bold")
+        judge = Text(f"judge: {app.kind.describe(entry.judge_label)}{prob}\n", style="bold")
         judge.append(f"reason: {entry.reason or '-'}")
         self.query_one("#judge", Static).update(judge)
         mine = app.decisions.get(entry.item_id)
         changed = " (changed)" if mine != entry.judge_label else ""
-        self.query_one("#decision", Static).update(Text(f"your label: {label_name(app.kind, mine)}{changed}",
+        self.query_one("#decision", Static).update(Text(f"your label: {app.kind.describe(mine)}{changed}",
                                                         style="bold reverse" if changed else "bold"))
 
     def action_move(self, step: int) -> None:
@@ -97,14 +94,13 @@ class ItemScreen(Screen):
 
     def action_flip(self) -> None:
         app: ReviewApp = self.app  # type: ignore[assignment]
-        if app.kind is TaskKind.BINARY:
-            entry = app.batch[app.index]
-            app.decisions[entry.item_id] = flipped(app.kind, app.decisions.get(entry.item_id))
-            self.refresh_item()
+        entry = app.batch[app.index]
+        app.decisions[entry.item_id] = flipped(app.kind, app.decisions.get(entry.item_id))
+        self.refresh_item()
 
     def action_rate(self, value: int) -> None:
         app: ReviewApp = self.app  # type: ignore[assignment]
-        if app.kind is TaskKind.LIKERT:
+        if value in app.kind.choices().values() and app.kind.labels() is None:     # a point of the scale
             app.decisions[app.batch[app.index].item_id] = value
             self.refresh_item()
 
@@ -138,7 +134,7 @@ class TableScreen(Screen):
             first = next(iter(app.labeling.item(entry.item_id).fields.values()), "")
             mine = app.decisions.get(entry.item_id)
             table.add_row(str(i + 1), Text(str(first)[:60].replace("\n", " ")),
-                          label_name(app.kind, entry.judge_label), label_name(app.kind, mine),
+                          app.kind.describe(entry.judge_label), app.kind.describe(mine),
                           "yes" if mine != entry.judge_label else "")
         table.move_cursor(row=min(row, len(app.batch) - 1))
 
@@ -146,8 +142,7 @@ class TableScreen(Screen):
         app: ReviewApp = self.app  # type: ignore[assignment]
         table = self.query_one(DataTable)
         entry = app.batch[table.cursor_row]
-        if app.kind is TaskKind.BINARY:
-            app.decisions[entry.item_id] = flipped(app.kind, app.decisions.get(entry.item_id))
+        app.decisions[entry.item_id] = flipped(app.kind, app.decisions.get(entry.item_id))
         self.fill()
 
     def action_open(self) -> None:

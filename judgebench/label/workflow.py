@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from judgebench.config import ConfigError, group_names, judge_spec, load_group_entry, prompt_spec
-from judgebench.data.schema import ColumnSpec, Dataset, DatasetSpec, Item, Label, LabelSpec, TaskKind
+from judgebench.data.schema import ColumnSpec, Dataset, DatasetSpec, Item, Label, LabelSpec
 from judgebench.judges.prompts import CriteriaPrompt, validate_prompt
 from judgebench.judges.spec import JudgeSpec
+from judgebench.kinds import KINDS, LabelError, TaskKind, kind_from
 from judgebench.label.library import BatchEntry, LabelingInfo, Library, LibraryError, PromptVersion
 from judgebench.label.select import (
-    Candidate, SimilarExamples, combined_uncertainty, disagreement, item_text, pick_batch, probability_uncertainty,
+    Candidate, SimilarExamples, combined_uncertainty, disagreement, item_text, pick_batch,
 )
 from judgebench.run.cache import ResponseCache
 from judgebench.run.plan import plan_calls
@@ -30,7 +31,6 @@ BATCH_SIZE = 16
 DEFAULT_POOL = 128
 DEFAULT_FEW_SHOT = 4
 DEFAULT_JUDGE = "local_smollm2"
-LABEL_KINDS = (TaskKind.BINARY, TaskKind.LIKERT)
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,13 @@ def builtin_metrics() -> dict[str, str]:
     out = {}
     for name in group_names("prompt"):
         entry = load_group_entry("prompt", name)
-        if TaskKind(entry.get("kind", "binary")) in LABEL_KINDS:
+        if KINDS.get(entry.get("kind", "binary")).reviewable:
             out[name] = " ".join(str(entry.get("description", "")).split())
     return out
 
 
 def criteria(prompt: str | CriteriaPrompt | None = None, *, template: str | None = None,
-             system: str = "", kind: TaskKind | str = TaskKind.BINARY) -> CriteriaPrompt:
+             system: str = "", kind: str = "binary") -> CriteriaPrompt:
     """A built-in metric by name (`faithfulness`), or a template with `{column}` placeholders."""
     if isinstance(prompt, CriteriaPrompt):
         return prompt
@@ -62,7 +62,9 @@ def criteria(prompt: str | CriteriaPrompt | None = None, *, template: str | None
     if not template:
         raise ConfigError(f"give a built-in metric ({', '.join(builtin_metrics())}) or a template with "
                           "{column} placeholders")
-    return CriteriaPrompt(name="custom", kind=TaskKind(kind), template=template, system=system)
+    if kind not in KINDS:
+        raise ConfigError(f"kind must be one of {KINDS.names()}, got {kind!r}")
+    return CriteriaPrompt(name="custom", kind=kind, template=template, system=system)
 
 
 def judges_from(names: Sequence[str | Mapping[str, Any]] | str | Mapping[str, Any] | None,
@@ -76,7 +78,7 @@ def judges_from(names: Sequence[str | Mapping[str, Any]] | str | Mapping[str, An
 
 
 def _as_prompt(version: PromptVersion, kind: TaskKind) -> CriteriaPrompt:
-    return CriteriaPrompt(name=version.name, kind=kind, template=version.template, system=version.system)
+    return CriteriaPrompt(name=version.name, kind=kind.name, template=version.template, system=version.system)
 
 
 def task_dataset(library: Library, dataset_id: str, kind: TaskKind, items: Sequence[Item] | None = None) -> Dataset:
@@ -201,7 +203,7 @@ class Labeling:
     def change_prompt(self, template: str, system: str | None = None) -> list[BatchEntry]:
         """A new prompt version; the open batch is labeled again with it (same items)."""
         old, _ = self.prompt()
-        candidate = CriteriaPrompt(name=old.name, kind=self.kind, template=template,
+        candidate = CriteriaPrompt(name=old.name, kind=self.kind.name, template=template,
                                    system=old.system if system is None else system)
         dataset = task_dataset(self.library, self.info.dataset_id, self.kind, [])
         validate_prompt(candidate, dataset.spec.column_names, self.kind, dataset.spec.name)
@@ -236,14 +238,15 @@ class Labeling:
 
 
 def check_label(value: Any, kind: TaskKind, item_id: str) -> Label:
-    allowed = (0, 1) if kind is TaskKind.BINARY else (1, 2, 3, 4, 5)
+    """A person's label: one the judge could also give (a class, or a whole point of the scale)."""
+    allowed = list(kind.labels() or kind.choices().values())
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = None
-    if number is None or not number.is_integer() or int(number) not in allowed:
-        raise LibraryError(f"item {item_id}: label {value!r} is not one of {list(allowed)}")
-    return int(number)
+        label = kind.label(value)
+    except LabelError:
+        label = None
+    if label not in allowed:
+        raise LibraryError(f"item {item_id}: label {value!r} is not one of {allowed}")
+    return label
 
 
 def item_verdicts(judgments: Sequence[Judgment], kind: TaskKind, primary: str) -> dict[str, ItemVerdict]:
@@ -265,7 +268,7 @@ def item_verdicts(judgments: Sequence[Judgment], kind: TaskKind, primary: str) -
         if first is not None:
             reason = first.raw_text if first.error is None else f"error: {first.error}"
         others = [j.value for j in group if j.judge_id != primary and j.sample == 0]
-        signals = [probability_uncertainty(kind, mean_probs), disagreement(values),
+        signals = [kind.uncertainty(mean_probs), disagreement(values),
                    disagreement([label, *others]) if others else None]
         if label is None:
             signals = [1.0]         # no verdict at all: a person should look
@@ -278,15 +281,16 @@ def start_labeling(library: Library, dataset_ref: str, prompt: CriteriaPrompt,
                    selection: str = "active", pool_size: int = DEFAULT_POOL, seed: int = 0,
                    batch_size: int = BATCH_SIZE) -> tuple[Labeling, list[BatchEntry]]:
     """Create a labeling and label its first review batch. Bad prompts fail before any call."""
-    if prompt.kind not in LABEL_KINDS:
-        raise ConfigError(f"labeling supports {[k.value for k in LABEL_KINDS]} criteria; "
-                          f"{prompt.name!r} is {prompt.kind.value}")
+    if not KINDS.get(prompt.kind).reviewable:
+        raise ConfigError(f"labeling supports {[k for k in KINDS.names() if KINDS.get(k).reviewable]} criteria; "
+                          f"{prompt.name!r} is {prompt.kind}")
     if selection not in ("active", "random"):
         raise ConfigError(f"selection must be active or random, got {selection!r}")
     info = library.dataset(dataset_ref)
-    validate_prompt(prompt, info.columns, prompt.kind, info.name)
+    kind = kind_from(prompt.kind)
+    validate_prompt(prompt, info.columns, kind, info.name)
     judges = list(judges or judges_from(None))
-    created = library.create_labeling(info.dataset_id, prompt.kind, [j.to_dict() for j in judges],
+    created = library.create_labeling(info.dataset_id, kind, [j.to_dict() for j in judges],
                                       PromptVersion(1, prompt.name, prompt.template, prompt.system),
                                       few_shot_k=few_shot_k, selection=selection, pool_size=pool_size, seed=seed)
     labeling = Labeling(library, created.labeling_id)

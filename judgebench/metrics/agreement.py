@@ -44,6 +44,110 @@ def confusion_matrix(y_true: Sequence, y_pred: Sequence, *, labels: Sequence | N
     return np.bincount(true * len(labels) + pred, minlength=len(labels) ** 2).reshape(len(labels), len(labels))
 
 
+# --- from confusion matrices --------------------------------------------------------------------
+# Every classification metric is defined once, on a confusion matrix C[..., true, predicted]; the
+# leading axes are a batch, so one definition serves the point estimate and B bootstrap resamples
+# of the counts at once. NaN marks an undefined value (no item, a constant side, an unseen class).
+
+def _ratio(numerator, denominator):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1), np.nan)
+
+
+def _diagonal(C: np.ndarray) -> np.ndarray:
+    return np.diagonal(C, axis1=-2, axis2=-1)
+
+
+def accuracy_from_confusion(C: np.ndarray) -> np.ndarray:
+    C = np.asarray(C, dtype=float)
+    return _ratio(_diagonal(C).sum(-1), C.sum((-2, -1)))
+
+
+def class_precision_from_confusion(C: np.ndarray) -> np.ndarray:
+    """Per class: C_kk / (items predicted k); NaN for a class never predicted."""
+    C = np.asarray(C, dtype=float)
+    return _ratio(_diagonal(C), C.sum(-2))
+
+
+def class_recall_from_confusion(C: np.ndarray) -> np.ndarray:
+    """Per class: C_kk / (items truly k); NaN for a class never present."""
+    C = np.asarray(C, dtype=float)
+    return _ratio(_diagonal(C), C.sum(-1))
+
+
+def class_f1_from_confusion(C: np.ndarray) -> np.ndarray:
+    """Per class: 2 C_kk / (truly k + predicted k), as scikit-learn >= 1.3; NaN when neither side has k."""
+    C = np.asarray(C, dtype=float)
+    return _ratio(2 * _diagonal(C), C.sum(-1) + C.sum(-2))
+
+
+def _nanmean(values: np.ndarray) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)     # every class undefined -> NaN
+        return np.nanmean(values, axis=-1)
+
+
+def balanced_accuracy_from_confusion(C: np.ndarray) -> np.ndarray:
+    """Mean recall over the classes present in the truth (Brodersen et al. 2010)."""
+    return _nanmean(class_recall_from_confusion(C))
+
+
+def macro_precision_from_confusion(C: np.ndarray) -> np.ndarray:
+    return _nanmean(class_precision_from_confusion(C))
+
+
+def macro_recall_from_confusion(C: np.ndarray) -> np.ndarray:
+    return _nanmean(class_recall_from_confusion(C))
+
+
+def macro_f1_from_confusion(C: np.ndarray) -> np.ndarray:
+    """Unweighted mean of the per-class F1 over the classes that occur on either side."""
+    return _nanmean(class_f1_from_confusion(C))
+
+
+def mcc_from_confusion(C: np.ndarray) -> np.ndarray:
+    """Multiclass Matthews correlation (Gorodkin 2004); NaN when a side is constant."""
+    C = np.asarray(C, dtype=float)
+    t, p = C.sum(-1), C.sum(-2)
+    n, correct = C.sum((-2, -1)), _diagonal(C).sum(-1)
+    tp, tt, pp = (t * p).sum(-1), (t * t).sum(-1), (p * p).sum(-1)
+    return _ratio(correct * n - tp, np.sqrt(np.maximum((n ** 2 - pp) * (n ** 2 - tt), 0)))
+
+
+def kappa_from_confusion(C: np.ndarray, weights: str | None = None) -> np.ndarray:
+    """Cohen's kappa, 1 - sum(w O) / sum(w E), with w = 0/1 (None), |i - j| ('linear') or (i - j)^2
+    ('quadratic') over the label order (Cohen 1960, 1968); NaN when chance disagreement is zero."""
+    C = np.asarray(C, dtype=float)
+    k = C.shape[-1]
+    n = C.sum((-2, -1))
+    expected = C.sum(-1)[..., :, None] * C.sum(-2)[..., None, :] / np.where(n > 0, n, 1)[..., None, None]
+    i, j = np.indices((k, k))
+    w = {None: (i != j).astype(float), "linear": np.abs(i - j).astype(float),
+         "quadratic": ((i - j) ** 2).astype(float)}[weights]
+    disagreement_expected = (w * expected).sum((-2, -1))
+    return 1 - _ratio((w * C).sum((-2, -1)), disagreement_expected)
+
+
+def precision_from_confusion(C: np.ndarray) -> np.ndarray:
+    """Precision of the positive class, the last label (1 for binary)."""
+    return class_precision_from_confusion(C)[..., -1]
+
+
+def recall_from_confusion(C: np.ndarray) -> np.ndarray:
+    return class_recall_from_confusion(C)[..., -1]
+
+
+def f1_from_confusion(C: np.ndarray) -> np.ndarray:
+    return class_f1_from_confusion(C)[..., -1]
+
+
+def _defined(value: np.ndarray, what: str) -> float:
+    value = float(value)
+    return undefined(what) if np.isnan(value) else value
+
+
+# --- the same metrics on label arrays (scikit-learn's signatures) -------------------------------
+
 def accuracy_score(y_true: Sequence, y_pred: Sequence) -> float:
     if len(y_true) == 0:
         return undefined("accuracy of no items")
@@ -51,13 +155,8 @@ def accuracy_score(y_true: Sequence, y_pred: Sequence) -> float:
 
 
 def balanced_accuracy_score(y_true: Sequence, y_pred: Sequence) -> float:
-    """Mean recall over the classes present in y_true (Brodersen et al. 2010)."""
-    cm = confusion_matrix(y_true, y_pred)
-    support = cm.sum(axis=1)
-    present = support > 0
-    if not present.any():
-        return undefined("balanced accuracy of no items")
-    return float(np.mean(np.diag(cm)[present] / support[present]))
+    return _defined(balanced_accuracy_from_confusion(confusion_matrix(y_true, y_pred)),
+                    "balanced accuracy of no items")
 
 
 def precision_recall_f1(y_true: Sequence, y_pred: Sequence, *, labels: Sequence | None = None) -> dict:
@@ -68,53 +167,26 @@ def precision_recall_f1(y_true: Sequence, y_pred: Sequence, *, labels: Sequence 
     """
     labels = label_set(y_true, y_pred, labels=labels)
     cm = confusion_matrix(y_true, y_pred, labels=labels)
-    tp = np.diag(cm).astype(float)
-    predicted, actual = cm.sum(axis=0), cm.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        precision = np.where(predicted > 0, tp / predicted, np.nan)
-        recall = np.where(actual > 0, tp / actual, np.nan)
-        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall),
-                      np.where(np.isnan(precision) | np.isnan(recall), np.nan, 0.0))
+    precision, recall = class_precision_from_confusion(cm), class_recall_from_confusion(cm)
+    f1 = class_f1_from_confusion(cm)
     if np.isnan(precision).any() or np.isnan(recall).any():
         undefined("precision or recall of a class that is never predicted or never present")
     per_class = {label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
-                 for label, p, r, f, s in zip(labels, precision, recall, f1, actual)}
-
-    def macro(values):
-        return float(np.nanmean(values)) if not np.isnan(values).all() else float("nan")
-
-    return {"per_class": per_class, "macro": {"precision": macro(precision), "recall": macro(recall),
-                                              "f1": macro(f1)}}
+                 for label, p, r, f, s in zip(labels, precision, recall, f1, cm.sum(axis=1))}
+    return {"per_class": per_class, "macro": {"precision": float(_nanmean(precision)),
+                                              "recall": float(_nanmean(recall)), "f1": float(_nanmean(f1))}}
 
 
 def matthews_corrcoef(y_true: Sequence, y_pred: Sequence) -> float:
-    """Multiclass MCC (Gorodkin 2004) from the confusion matrix; NaN when a side is constant."""
-    cm = confusion_matrix(y_true, y_pred).astype(float)
-    t, p = cm.sum(axis=1), cm.sum(axis=0)
-    n, correct = cm.sum(), np.trace(cm)
-    denominator = np.sqrt((n ** 2 - p @ p) * (n ** 2 - t @ t))
-    if denominator == 0:
-        return undefined("Matthews correlation with a constant side")
-    return float((correct * n - t @ p) / denominator)
+    return _defined(mcc_from_confusion(confusion_matrix(y_true, y_pred)), "Matthews correlation with a constant side")
 
 
 def cohen_kappa_score(y_true: Sequence, y_pred: Sequence, *, weights: str | None = None,
                       labels: Sequence | None = None) -> float:
-    """Cohen's kappa, 1 - sum(w * O) / sum(w * E), with w = 0/1 (None), |i - j| ('linear')
-    or (i - j)^2 ('quadratic') over the label order (Cohen 1960, 1968)."""
-    labels = label_set(y_true, y_pred, labels=labels)
-    observed = confusion_matrix(y_true, y_pred, labels=labels).astype(float)
-    n = observed.sum()
-    if n == 0:
+    if len(y_true) == 0:
         return undefined("kappa of no items")
-    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / n
-    i, j = np.indices(observed.shape)
-    w = {None: (i != j).astype(float), "linear": np.abs(i - j).astype(float),
-         "quadratic": ((i - j) ** 2).astype(float)}[weights]
-    disagreement_expected = (w * expected).sum()
-    if disagreement_expected == 0:
-        return undefined("kappa when chance disagreement is zero (constant labels)")
-    return float(1 - (w * observed).sum() / disagreement_expected)
+    return _defined(kappa_from_confusion(confusion_matrix(y_true, y_pred, labels=labels), weights),
+                    "kappa when chance disagreement is zero (constant labels)")
 
 
 # --- ordinal / continuous ---------------------------------------------------------------------

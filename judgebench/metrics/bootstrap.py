@@ -2,17 +2,18 @@
 
 - `bootstrap_ci`: any metric of per-item arrays; resamples items, or whole groups
   (`clusters`, e.g. every comparison of one question) when items are not independent.
-- `binary_bootstrap`: the binary agreement metrics for millions of items. They depend on
-  the data only through the 2x2 confusion counts, and resampling n items with
-  replacement is a multinomial draw of those counts, so B resamples cost B draws of four
-  numbers instead of B x n index draws.
+- `confusion_bootstrap`: the classification metrics for millions of items. They depend on
+  the data only through the confusion counts, and resampling n items with replacement is a
+  multinomial draw of those counts, so B resamples cost B draws of k^2 numbers instead of
+  B x n index draws.
+- `ratio_bootstrap`: rates whose items weigh differently (hits / total per item).
 """
 
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -63,52 +64,42 @@ def bootstrap_ci(metric: Callable[..., float], *arrays: Sequence, resamples: int
     return percentile_interval(estimate, samples, level)
 
 
-# --- binary metrics from confusion counts --------------------------------------------------------
+# --- metrics of the confusion matrix ------------------------------------------------------------
 
-BINARY_METRICS = ("accuracy", "balanced_accuracy", "precision", "recall", "f1", "macro_precision", "macro_recall",
-                  "macro_f1", "mcc", "kappa")
-
-
-def binary_metrics_from_counts(tp, fp, fn, tn) -> dict[str, np.ndarray]:
-    """Each binary metric (positive class 1) from confusion counts; arrays broadcast, NaN when undefined."""
-    tp, fp, fn, tn = (np.asarray(x, dtype=float) for x in (tp, fp, fn, tn))
-    n = tp + fp + fn + tn
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)     # nanmean of two undefined classes
-        precision = tp / (tp + fp)
-        recall = tp / (tp + fn)
-        specificity = tn / (tn + fp)
-        observed = (tp + tn) / n
-        chance = ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / n ** 2
-        mcc_den = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
-        negative_precision, negative_recall = tn / (tn + fn), specificity
-        f1, negative_f1 = 2 * tp / (2 * tp + fp + fn), 2 * tn / (2 * tn + fn + fp)
-        return {
-            "accuracy": observed,
-            "balanced_accuracy": np.where(np.isnan(recall), specificity,
-                                          np.where(np.isnan(specificity), recall, (recall + specificity) / 2)),
-            "precision": precision,
-            "recall": recall,
-            "f1": f1,
-            # macro means leave an undefined class out, as precision_recall_f1 does
-            "macro_precision": np.nanmean(np.stack([precision, negative_precision]), axis=0),
-            "macro_recall": np.nanmean(np.stack([recall, negative_recall]), axis=0),
-            "macro_f1": np.nanmean(np.stack([f1, negative_f1]), axis=0),
-            "mcc": np.where(mcc_den > 0, (tp * tn - fp * fn) / mcc_den, np.nan),
-            "kappa": np.where(chance < 1, (observed - chance) / (1 - chance), np.nan),
-        }
+def _label_codes(values: Sequence, labels: Sequence) -> np.ndarray:
+    """Each value's index in `labels`; numeric 0..k-1 labels (binary) take the vectorised path."""
+    array = np.asarray(values)
+    if array.dtype.kind in "iub" and list(labels) == list(range(len(labels))):
+        codes = array.astype(np.int64)
+        if len(codes) and (codes.min() < 0 or codes.max() >= len(labels)):
+            raise ValueError(f"labels outside {list(labels)}")
+        return codes
+    index = {label: i for i, label in enumerate(labels)}
+    return np.fromiter((index[v] for v in values), dtype=np.int64, count=len(values))
 
 
-def binary_bootstrap(y_true: Sequence[int], y_pred: Sequence[int], *, resamples: int = 1000, level: float = 0.95,
-                     seed: int | None = 0) -> dict[str, Interval]:
-    """Every binary metric with a percentile interval, from multinomial resamples of the counts."""
-    y_true, y_pred = np.asarray(y_true, dtype=np.int8), np.asarray(y_pred, dtype=np.int8)
-    counts = np.bincount(y_true.astype(np.int64) * 2 + y_pred, minlength=4)     # tn, fp, fn, tp
+def confusion_bootstrap(functions: Mapping[str, Callable[[np.ndarray], np.ndarray]], y_true: Sequence,
+                        y_pred: Sequence, labels: Sequence, *, resamples: int = 1000, level: float = 0.95,
+                        seed: int | None = 0, clusters: Sequence | None = None) -> dict[str, Interval]:
+    """Intervals of metrics that depend on the data only through the confusion matrix (`functions`
+    take a batch of matrices). Resampling n items with replacement is a multinomial draw of the k x k
+    cell counts, so B resamples cost B draws of k^2 numbers instead of B x n index draws; with
+    `clusters`, each resample's matrix is counted from the items of its resampled groups."""
+    k = len(labels)
+    codes = _label_codes(y_true, labels) * k + _label_codes(y_pred, labels)
+    counts = np.bincount(codes, minlength=k * k)
     n = int(counts.sum())
-    estimate = binary_metrics_from_counts(counts[3], counts[1], counts[2], counts[0])
-    draws = np.random.default_rng(seed).multinomial(n, counts / n, size=resamples)
-    samples = binary_metrics_from_counts(draws[:, 3], draws[:, 1], draws[:, 2], draws[:, 0])
-    return {name: percentile_interval(float(estimate[name]), samples[name], level) for name in BINARY_METRICS}
+    matrix = counts.reshape(k, k)
+    rng = np.random.default_rng(seed)
+    if not n:
+        draws = np.zeros((0, k, k))
+    elif clusters is None:
+        draws = rng.multinomial(n, counts / n, size=resamples).reshape(resamples, k, k)
+    else:
+        draws = np.stack([np.bincount(codes[i], minlength=k * k) for i in resample_indices(n, resamples, rng, clusters)]
+                         ).reshape(resamples, k, k)
+    return {name: percentile_interval(float(function(matrix)), np.asarray(function(draws), dtype=float), level)
+            for name, function in functions.items()}
 
 
 def ratio_bootstrap(hits: Sequence[float], totals: Sequence[float], *, resamples: int = 1000, level: float = 0.95,

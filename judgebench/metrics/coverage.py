@@ -7,15 +7,13 @@ the coverage, the share of items that had a usable verdict.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
 
+from judgebench.kinds import Label, TaskKind
 from judgebench.metrics.pairwise import POLICIES
-
-Label = int | float | str
 
 
 @dataclass(frozen=True)
@@ -26,18 +24,10 @@ class Aligned:
     items: int
 
 
-def wrong_answer(kind: str, truth: Label, scale: tuple[float, float] = (1, 5)) -> Label:
-    """The verdict a failure stands for under count_as_wrong: the other class, or the far end of the scale."""
-    if kind == "binary":
-        return 1 - int(truth)
-    if kind == "pairwise":
-        return "B" if truth == "A" else "A"
-    low, high = scale
-    return low if abs(float(truth) - low) > abs(float(truth) - high) else high
-
-
-def apply_policy(kind: str, human: Sequence[Label], judge: Sequence[Label | None], *,
-                 policy: str = "count_as_wrong", scale: tuple[float, float] = (1, 5)) -> Aligned:
+def apply_policy(kind: TaskKind, human: Sequence[Label], judge: Sequence[Label | None], *,
+                 policy: str = "count_as_wrong") -> Aligned:
+    """Under count_as_wrong a failure becomes the kind's wrong answer (the other class, the far end
+    of the scale); under exclude its item goes."""
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {POLICIES}, got {policy!r}")
     usable = np.array([v is not None and not (isinstance(v, float) and np.isnan(v)) for v in judge], dtype=bool)
@@ -46,18 +36,8 @@ def apply_policy(kind: str, human: Sequence[Label], judge: Sequence[Label | None
         keep = np.flatnonzero(usable)
         return Aligned(np.asarray(human, dtype=object)[keep], np.asarray(judge, dtype=object)[keep], coverage,
                        len(judge))
-    filled = [v if ok else wrong_answer(kind, h, scale) for v, h, ok in zip(judge, human, usable)]
+    filled = [v if ok else kind.wrong(h) for v, h, ok in zip(judge, human, usable)]
     return Aligned(np.asarray(human, dtype=object), np.asarray(filled, dtype=object), coverage, len(judge))
-
-
-def consensus(labels: Sequence[Label], kind: str) -> Label | None:
-    """The humans' answer: the mean for likert, else the majority (None when the top is tied)."""
-    if not labels:
-        return None
-    if kind == "likert":
-        return float(np.mean([float(v) for v in labels]))
-    counts = Counter(labels).most_common()
-    return counts[0][0] if len(counts) == 1 or counts[0][1] > counts[1][1] else None
 
 
 @dataclass(frozen=True)
@@ -67,7 +47,7 @@ class Ceiling:
     items: int                   # items with at least two labels
 
 
-def human_ceiling(labels: Sequence[Sequence[Label]], annotators: Sequence[Sequence[str] | None], kind: str,
+def human_ceiling(labels: Sequence[Sequence[Label]], annotators: Sequence[Sequence[str] | None], kind: TaskKind,
                   metric: Callable[[np.ndarray, np.ndarray], float]) -> Ceiling:
     """Each annotator scored against the consensus of the others on the items they share,
     with the same metric the judges get: what humans achieve with each other.
@@ -81,7 +61,7 @@ def human_ceiling(labels: Sequence[Sequence[Label]], annotators: Sequence[Sequen
         multi += 1
         names = list(names) if names else [f"annotator {i + 1}" for i in range(len(item_labels))]
         for index, (name, label) in enumerate(zip(names, item_labels)):
-            others = consensus([v for i, v in enumerate(item_labels) if i != index], kind)
+            others = kind.consensus([v for i, v in enumerate(item_labels) if i != index])
             if others is not None:
                 per.setdefault(name, ([], []))
                 per[name][0].append(others)

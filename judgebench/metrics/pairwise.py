@@ -14,8 +14,37 @@ from typing import Sequence
 
 import numpy as np
 
+from judgebench.kinds.pairwise import combine_orders
+
 POLICIES = ("count_as_wrong", "exclude")
 TIE = "tie"
+
+
+@dataclass(frozen=True)
+class PairwiseVerdicts:
+    """A judge's pairwise verdicts per item beside the human votes, as the pairwise metrics take them.
+
+    `second` is the swapped order, already flipped back (None when the judge saw one order)."""
+
+    first: Sequence[str | None]
+    votes: Sequence[Sequence[str]]
+    second: Sequence[str | None] | None = None
+    policy: str = "count_as_wrong"
+
+    @property
+    def combined(self) -> list[str | None]:
+        """One verdict per item: both orders combined as MT-Bench does (disagreement = tie)."""
+        if self.second is None:
+            return list(self.first)
+        return [combine_orders(a, b) for a, b in zip(self.first, self.second, strict=True)]
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def take(self, index: Sequence[int]) -> "PairwiseVerdicts":
+        pick = lambda column: [column[i] for i in index]  # noqa: E731
+        return PairwiseVerdicts(pick(self.first), pick(self.votes),
+                                pick(self.second) if self.second is not None else None, self.policy)
 
 
 @dataclass(frozen=True)
@@ -126,8 +155,3 @@ def positional_agreement(first: Sequence[str | None], second: Sequence[str | Non
         total += 1
         hits += both and a == b
     return Rate(hits, total, usable, len(first))
-
-
-def flip(verdict: str | None) -> str | None:
-    """The same verdict seen from the other order."""
-    return {"A": "B", "B": "A"}.get(verdict, verdict) if verdict is not None else None

@@ -14,26 +14,22 @@ import numpy as np
 from judgebench.arena.battles import item_battles
 from judgebench.arena.bradley_terry import Battles, arena_ratings, online_elo
 from judgebench.arena.votes import CHOICES, Vote, battle_records, voter_position_bias, votes_per_judge
-from judgebench.data.schema import Item, TaskKind
+from judgebench.data.schema import Item
+from judgebench.kinds import TaskKind, combine_orders
 from judgebench.metrics.agreement import UndefinedMetricWarning, confusion_matrix
 from judgebench.metrics.bias import (
     calibration, family_wins, longer_wins, position_bias, prompt_sensitivity, sample_consistency,
 )
-from judgebench.metrics.coverage import consensus
 from judgebench.run.records import Judgment
 from judgebench.score.report import score_all
 from judgebench.score.sources import read_run
-from judgebench.score.table import JudgeVerdicts, ScoreOptions, combine_orders
-
-MAIN_METRICS = {"binary": ("accuracy", "kappa"), "likert": ("spearman", "kendall"),
-                "pairwise": ("mt_bench_with_ties", "mt_bench_without_ties")}
+from judgebench.score.table import JudgeVerdicts, ScoreOptions
 
 
 @dataclass(frozen=True)
 class RunData:
     dataset: str
     kind: TaskKind
-    scale: tuple[float, float]
     items: list[Item]
     verdicts: list[JudgeVerdicts]
     judgments: list[Judgment]
@@ -46,7 +42,7 @@ def load_run(directory: str | Path) -> RunData:
     summary_path = Path(directory) / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {"judges": {}}
     families = {j["name"]: j["family"] for j in run.manifest.get("judges", []) if j.get("family")}
-    return RunData(run.manifest["dataset"]["name"], run.kind, run.scale, run.items, run.verdicts, run.judgments,
+    return RunData(run.manifest["dataset"]["name"], run.kind, run.items, run.verdicts, run.judgments,
                    summary, families)
 
 
@@ -68,12 +64,12 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
     judgments = [j for run in runs for j in run.judgments]
     costs = {name: s for run in runs for name, s in run.summary.get("judges", {}).items()}
     families = {name: family for run in runs for name, family in run.families.items()}
-    scores = score_all(kind, items, list(verdicts.values()), options, first.scale)
+    scores = score_all(kind, items, list(verdicts.values()), options)
     combined = {name: ({k: combine_orders(v.first.get(k), v.second.get(k)) for k in v.first} if v.second else dict(v.first))
                 for name, v in verdicts.items()}
     records = item_battles(kind, items, combined)
     arena = arena_ratings(Battles.from_records(records), rounds=rounds, seed=options.seed) if records else []
-    truth = {i.item_id: consensus(list(i.human), kind.value) for i in items}
+    truth = {i.item_id: kind.consensus(i.human) for i in items}
     judges = {}
     for name, v in verdicts.items():
         entry = scores["judges"][name]
@@ -87,10 +83,10 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
                           families.get(v.judge)),
             "confusion": _confusion(kind, items, combined[name], truth),
         }
-    _prompt_sensitivity(judges, verdicts, MAIN_METRICS[kind.value][0])
+    _prompt_sensitivity(judges, verdicts, kind.main_metric)
     names = sorted(verdicts)
     agreement = [[_same_verdict(combined[a], combined[b]) for b in names] for a in names]
-    return {"kind": kind.value, "items": len(items), "main_metrics": list(MAIN_METRICS[kind.value]),
+    return {"kind": kind.name, "items": len(items), "main_metrics": list(kind.headline_metrics),
             "judges": judges, "humans": scores["humans"], "comparisons": scores["comparisons"],
             "arena": [r.__dict__ for r in arena], "online_elo": online_elo(records),
             "battles": len(records), "agreement_matrix": {"judges": names, "values": agreement},
@@ -119,9 +115,10 @@ def _same_verdict(a: dict, b: dict) -> float | None:
 
 
 def _confusion(kind: TaskKind, items: Sequence[Item], verdicts: dict, truth: dict) -> dict | None:
-    if kind is TaskKind.LIKERT:
+    labels = kind.labels()
+    if labels is None:                       # ratings: no confusion matrix
         return None
-    labels = [0, 1] if kind is TaskKind.BINARY else ["A", "B", "tie"]
+    labels = list(labels)
     pairs = [(truth[i.item_id], verdicts.get(i.item_id)) for i in items if truth[i.item_id] is not None]
     pairs = [(t, v if v is not None else "no verdict") for t, v in pairs]
     shown = labels + (["no verdict"] if any(v == "no verdict" for _, v in pairs) else [])
@@ -140,14 +137,15 @@ def _bias_probes(kind: TaskKind, items: Sequence[Item], verdicts: JudgeVerdicts,
                  truth: dict, family: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     ids = [i.item_id for i in items]
-    if kind is TaskKind.PAIRWISE:
+    if kind.sides:
         if verdicts.second:
             position = position_bias([verdicts.first.get(k) for k in ids], [verdicts.second.get(k) for k in ids])
             out["position_flip_rate"] = _finite(position.flip_rate)
             out["first_position_wins"] = _finite(position.first_position_wins)
-        if all("response_a" in i.fields for i in items):
-            la = [len(str(i.fields["response_a"])) for i in items]
-            lb = [len(str(i.fields["response_b"])) for i in items]
+        side_a, side_b = kind.sides
+        if all(side_a in i.fields for i in items):
+            la = [len(str(i.fields[side_a])) for i in items]
+            lb = [len(str(i.fields[side_b])) for i in items]
             combined = [combine_orders(verdicts.first.get(k), verdicts.second.get(k)) if verdicts.second
                         else verdicts.first.get(k) for k in ids]
             out["longer_wins"] = _finite(longer_wins(combined, la, lb).rate)
@@ -171,7 +169,7 @@ def _bias_probes(kind: TaskKind, items: Sequence[Item], verdicts: JudgeVerdicts,
     if by_item and max(len(v) for v in by_item.values()) > 1:
         keys = [k for k in by_item if truth.get(k) is not None]
         consistency = sample_consistency([by_item[k] for k in keys], [truth[k] for k in keys],
-                                         level="interval" if kind is TaskKind.LIKERT else "nominal")
+                                         level=kind.level)
         out["sample_alpha"] = _finite(consistency.alpha)
         out["majority_agreement"] = _finite(consistency.majority_agreement)
     return out

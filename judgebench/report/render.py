@@ -9,6 +9,8 @@ import html
 import re
 from typing import Any
 
+from judgebench.metrics import catalog
+
 PLOTS = ("ci", "agreement", "confusion", "pareto", "reliability", "bias")
 PLOT_TITLES = {"ci": "Agreement with the humans (95% bootstrap interval)", "agreement": "Judge x judge agreement",
                "confusion": "Confusion matrices", "pareto": "Cost against agreement",
@@ -72,7 +74,7 @@ def _cell(value: float | None, low: float | None = None, high: float | None = No
 
 
 def _columns(board: dict[str, Any]) -> list[tuple[str, str]]:
-    metrics = [(m, m.replace("_", " ")) for m in board["main_metrics"]]
+    metrics = [(m, catalog.get(m).title) for m in board["main_metrics"]]
     bias = [(key, label) for key, label in (("position_flip_rate", "flip rate"), ("first_position_wins", "P(first wins)"),
                                             ("longer_wins", "P(longer wins)"), ("own_family_wins", "P(own family wins)"),
                                             ("ece", "ECE"), ("sample_alpha", "sample alpha"),
@@ -204,7 +206,7 @@ def render_markdown(data: dict[str, Any]) -> str:
     for name, board in data["datasets"].items():
         metrics = board["main_metrics"]
         lines += [f"## {_md(name)} ({board['kind']}, {board['items']} items)", "",
-                  "| judge | arena rating | " + " | ".join(metrics) + " | coverage |",
+                  "| judge | arena rating | " + " | ".join(catalog.get(m).title for m in metrics) + " | coverage |",
                   "|---" * (len(metrics) + 3) + "|"]
         arena = {r["judge"]: r for r in board["arena"]}
         for judge, entry in sorted(board["judges"].items(), key=lambda kv: -(arena.get(kv[0], {}).get("rating") or 0)):

@@ -7,13 +7,13 @@ import json
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
-from judgebench.data.schema import Dataset, Item, Label, TaskKind
+from judgebench.data.schema import Dataset, Item, Label
 from judgebench.judges.llm import ModelRequest
-from judgebench.judges.parse import verdict_choices
 from judgebench.judges.prompts import (
     CriteriaPrompt, example_queues, pick_examples, render_messages, swap_sides, validate_prompt,
 )
 from judgebench.judges.spec import JudgeSpec
+from judgebench.kinds import TaskKind
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,6 @@ class PlannedCall:
     sample: int
     request: ModelRequest
     kind: TaskKind
-    scale: tuple[float, float]
 
 
 def request_key(request: ModelRequest, sample: int) -> str:
@@ -52,9 +51,8 @@ def plan_calls(dataset: Dataset, judges: Sequence[JudgeSpec], prompts: Sequence[
     queues = [q[:few_shot_k + 1] for q in example_queues(pool, spec.kind, few_shot_seed)]
     calls: list[PlannedCall] = []
     for judge in judges:
-        choices = tuple(verdict_choices(spec.kind, spec.scale)) if judge.is_local else None
-        orders = ("AB", "BA") if spec.kind is TaskKind.PAIRWISE and judge.both_orders else \
-            ("AB",) if spec.kind is TaskKind.PAIRWISE else (None,)
+        choices = tuple(spec.kind.choices()) if judge.is_local else None
+        orders = spec.kind.orders(judge.both_orders)
         for prompt in prompts:
             for item in dataset.items:
                 # The same k examples for every item, except that an item never sees itself.
@@ -64,16 +62,12 @@ def plan_calls(dataset: Dataset, judges: Sequence[JudgeSpec], prompts: Sequence[
                     examples = pick_examples(queues, few_shot_k, exclude=item.item_id) if few_shot_k else []
                 for order in orders:
                     fields = swap_sides(item.fields) if order == "BA" else item.fields
-                    shown = [(swap_sides(f), _flip(l)) if order == "BA" else (f, l) for f, l in examples]
+                    shown = [(swap_sides(f), spec.kind.flip(l)) if order == "BA" else (f, l) for f, l in examples]
                     request = ModelRequest(
-                        model=judge.model, messages=render_messages(prompt, fields, shown),
+                        model=judge.model, messages=render_messages(prompt, fields, shown, spec.kind),
                         params=dict(judge.params), api_base=judge.api_base, api_key_env=judge.api_key_env,
                         timeout_s=judge.timeout_s, logprobs=judge.logprobs, verdict_choices=choices)
                     for sample in range(judge.samples):
                         calls.append(PlannedCall(request_key(request, sample), item.item_id, judge, prompt,
-                                                 order, sample, request, spec.kind, spec.scale))
+                                                 order, sample, request, spec.kind))
     return calls
-
-
-def _flip(label):
-    return {"A": "B", "B": "A"}.get(label, label) if isinstance(label, str) else label

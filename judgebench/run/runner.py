@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol, Sequence
 from tqdm import tqdm
 
 from judgebench.judges.llm import CallError, ModelReply, complete
-from judgebench.judges.parse import ParseFailure, choice_probabilities, parse_verdict
+from judgebench.judges.parse import ParseFailure, choice_probabilities
 from judgebench.run.cache import ResponseCache
 from judgebench.run.plan import PlannedCall
 from judgebench.run.records import Judgment
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 MAX_BACKOFF_S = 60.0
 MAX_RETRY_AFTER_S = 300.0
-_SWAP = {"A": "B", "B": "A"}
 
 
 @dataclass
@@ -75,17 +74,18 @@ def make_judgment(call: PlannedCall, run_id: str, reply: ModelReply | None, *, l
                   cached: bool, error: str | None = None, attempts: int = 1) -> Judgment:
     value = prob = choice_probs = parse_error = None
     if reply is not None:
-        verdict = parse_verdict(call.kind, reply.text, call.scale)
+        kind = call.kind
+        verdict = kind.parse(reply.text)
         if isinstance(verdict, ParseFailure):
             parse_error = verdict.reason
         else:
             value = verdict.value
-            choice_probs = choice_probabilities(call.kind, value, reply.logprobs, call.scale)
+            choice_probs = choice_probabilities(kind.verdict_words(), value, reply.logprobs)
             if call.order == "BA":
                 # The judge saw the sides swapped; store the verdict in the dataset's orientation.
-                value = _SWAP.get(value, value)
+                value = kind.flip(value)
                 if choice_probs:
-                    choice_probs = {_SWAP.get(k, k): p for k, p in choice_probs.items()}
+                    choice_probs = {str(kind.flip(k)): p for k, p in choice_probs.items()}
             prob = choice_probs.get(str(value)) if choice_probs else None
     return Judgment(
         run_id=run_id, key=call.key, item_id=call.item_id, judge_id=call.judge.name, prompt_id=call.prompt.name,

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from judgebench.data.schema import Item, TaskKind
+from judgebench.data.schema import Item
+from judgebench.kinds import TaskKind
 from judgebench.score.table import JudgeVerdicts, ScoreOptions, compare_judges, score_humans, score_judge
 
 
-def score_all(kind: TaskKind, items: Sequence[Item], judges: Sequence[JudgeVerdicts], options: ScoreOptions,
-              scale: tuple[float, float] = (1, 5)) -> dict[str, Any]:
-    return {"kind": kind.value, "items": len(items), "policy": options.policy,
+def score_all(kind: TaskKind, items: Sequence[Item], judges: Sequence[JudgeVerdicts],
+              options: ScoreOptions) -> dict[str, Any]:
+    return {"kind": kind.name, "items": len(items), "policy": options.policy,
             "confidence": options.level, "resamples": options.resamples,
-            "judges": {j.name: score_judge(kind, items, j, options, scale) for j in judges},
+            "judges": {j.name: score_judge(kind, items, j, options) for j in judges},
             "humans": score_humans(kind, items, options),
-            "comparisons": compare_judges(kind, items, judges, options, scale)}
+            "comparisons": compare_judges(kind, items, judges, options)}
 
 
 def format_scores(result: dict[str, Any]) -> str:

@@ -7,15 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from judgebench.data.load import BINARY_WORDS, PAIRWISE_WORDS, field_value
+from judgebench.data.load import field_value
 from judgebench.data.readers import read_file
-from judgebench.data.schema import DataError, Dataset, Item, Label, TaskKind
-from judgebench.metrics.pairwise import flip
+from judgebench.data.schema import DataError, Dataset, Item, Label
+from judgebench.kinds import LabelError, TaskKind, kind_from
 from judgebench.run.records import SCHEMA_VERSION, Judgment
 from judgebench.run.store import RunStore
 from judgebench.score.table import JudgeVerdicts
-
-_WORDS = {"binary": BINARY_WORDS, "pairwise": PAIRWISE_WORDS}
 
 
 def to_verdict(kind: TaskKind, raw: Any, mapping: Mapping[str, Label]) -> Label | None:
@@ -25,14 +23,10 @@ def to_verdict(kind: TaskKind, raw: Any, mapping: Mapping[str, Label]) -> Label 
     key = raw.strip() if isinstance(raw, str) else raw
     if str(key) in mapping:
         return mapping[str(key)]
-    if kind is TaskKind.LIKERT:
-        return float(key)
-    if isinstance(key, bool):
-        return int(key)
-    word = _WORDS[kind.value].get(str(key).lower())
-    if word is None:
-        raise ValueError(f"verdict {raw!r} is not a {kind.value} label; add a mapping (--map {raw}=...)")
-    return word
+    try:
+        return kind.label(key)
+    except LabelError as exc:
+        raise ValueError(f"verdict {raw!r} {exc}; add a mapping (--map {raw}=...)") from None
 
 
 @dataclass(frozen=True)
@@ -41,7 +35,6 @@ class RunFolder:
 
     manifest: dict[str, Any]
     kind: TaskKind
-    scale: tuple[float, float]
     items: list[Item]
     judgments: list[Judgment]
     verdicts: list[JudgeVerdicts]
@@ -54,8 +47,8 @@ def read_run(directory: str | Path) -> RunFolder:
     if manifest.get("schema_version") != SCHEMA_VERSION:
         raise DataError(f"schema version {manifest.get('schema_version')!r} is not supported",
                         path=str(directory / "manifest.json"))
-    kind = TaskKind(manifest["dataset"]["kind"])
-    scale = tuple(manifest.get("config", {}).get("dataset", {}).get("scale") or (1, 5))
+    # The kind's parameters (a scale, classes) are in the dataset's resolved config.
+    kind = kind_from(manifest["dataset"]["kind"], **(manifest.get("config", {}).get("dataset") or {}))
     items = []
     with open(directory / "items.jsonl", encoding="utf-8") as fh:
         for line in fh:
@@ -71,12 +64,12 @@ def read_run(directory: str | Path) -> RunFolder:
             orders["BA" if judgment.order == "BA" else "AB"][judgment.item_id] = judgment.value
     verdicts = [JudgeVerdicts(judge if len(prompts) == 1 else f"{judge}/{prompt}", o["AB"], o["BA"] or None, judge,
                               prompt) for (judge, prompt), o in sorted(judges.items())]
-    return RunFolder(manifest, kind, scale, items, judgments, verdicts)
+    return RunFolder(manifest, kind, items, judgments, verdicts)
 
 
-def from_run(directory: str | Path) -> tuple[TaskKind, tuple[float, float], list[Item], list[JudgeVerdicts]]:
+def from_run(directory: str | Path) -> tuple[TaskKind, list[Item], list[JudgeVerdicts]]:
     run = read_run(directory)
-    return run.kind, run.scale, run.items, run.verdicts
+    return run.kind, run.items, run.verdicts
 
 
 def from_dataset_column(dataset: Dataset, column: str, mapping: Mapping[str, Label]) -> JudgeVerdicts:
@@ -113,7 +106,7 @@ def from_file(path: str, kind: TaskKind, *, id_column: str, column: str, mapping
                 value = to_verdict(kind, field_value(record, source, None), mapping)
             except ValueError as exc:
                 raise row.error(str(exc), source) from None
-            target[str(item_id)] = flip(value) if raw_order else value
+            target[str(item_id)] = kind.flip(value) if raw_order else value
     if not first:
         raise DataError("no verdicts found (check --where and the column names)", path=path)
     return JudgeVerdicts(name or column, first, second or None)

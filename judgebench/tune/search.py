@@ -25,9 +25,10 @@ from judgebench.data.schema import Dataset, Item
 from judgebench.judges.llm import CallError, ModelRequest
 from judgebench.judges.prompts import CriteriaPrompt, PromptError, validate_prompt
 from judgebench.judges.spec import JudgeSpec
+from judgebench.kinds import TaskKind
 from judgebench.metrics.agreement import accuracy_score
 from judgebench.metrics.bootstrap import bootstrap_ci
-from judgebench.metrics.coverage import apply_policy, consensus
+from judgebench.metrics.coverage import apply_policy
 from judgebench.metrics.paired import mcnemar_exact, paired_bootstrap_difference
 from judgebench.run.job import complete_once, execute
 from judgebench.run.store import RunStore
@@ -40,13 +41,13 @@ class Split:
     test: tuple[Item, ...]
 
 
-def stratified_split(items: Sequence[Item], kind: str, *, dev: float = 0.25, test: float = 0.25,
+def stratified_split(items: Sequence[Item], kind: TaskKind, *, dev: float = 0.25, test: float = 0.25,
                      seed: int = 0) -> Split:
     """Per consensus label, a seeded shuffle cut into train / dev / test; items without one are left out."""
     rng = np.random.default_rng(seed)
     by_label: dict[str, list[Item]] = {}
     for item in items:
-        label = consensus(list(item.human), kind)
+        label = kind.consensus(item.human)
         if label is not None:
             by_label.setdefault(str(label), []).append(item)
     parts: dict[str, list[Item]] = {"train": [], "dev": [], "test": []}
@@ -98,13 +99,13 @@ def run_evaluator(base: RunConfig, dataset: Dataset, train: Sequence[Item], out:
         judge = base.judges[0].name
         verdicts = {j.item_id: j.value for j in RunStore(out / run_id).load() if j.judge_id == judge
                     and j.sample == 0 and j.order in (None, "AB")}
-        return score(candidate, items, verdicts, split, dataset.kind.value)
+        return score(candidate, items, verdicts, split, dataset.kind)
     return evaluate
 
 
 def score(candidate: Candidate, items: Sequence[Item], verdicts: dict[str, Any], split: str,
-          kind: str) -> Evaluation:
-    truth = [consensus(list(i.human), kind) for i in items]
+          kind: TaskKind) -> Evaluation:
+    truth = [kind.consensus(i.human) for i in items]
     aligned = apply_policy(kind, truth, [verdicts.get(i.item_id) for i in items])
     interval = bootstrap_ci(accuracy_score, aligned.human, aligned.judge, resamples=1000)
     return Evaluation(candidate, split, interval.estimate, interval.low, interval.high, aligned.coverage, verdicts)
@@ -168,7 +169,7 @@ def tune(dataset: Dataset, baseline: CriteriaPrompt, evaluate_factory: Callable[
          variants: Sequence[CriteriaPrompt] = (), proposer: JudgeSpec | None = None, rounds: int = 2,
          few_shot: Sequence[int] = (2, 4), few_shot_sets: int = 2, max_cases: int = 8,
          seed: int = 0) -> TuneResult:
-    kind = dataset.kind.value
+    kind = dataset.kind
     split = stratified_split(dataset.items, kind, seed=seed)
     evaluate = evaluate_factory(split.train)
     log: list[str] = []
@@ -187,8 +188,8 @@ def tune(dataset: Dataset, baseline: CriteriaPrompt, evaluate_factory: Callable[
         best = result if result.accuracy > best.accuracy else best
     for round_number in range(1, rounds + 1 if proposer else 1):
         on_train = evaluate(best.candidate, split.train, "train")
-        wrong = [(i, on_train.verdicts.get(i.item_id), consensus(list(i.human), kind)) for i in split.train
-                 if on_train.verdicts.get(i.item_id) != consensus(list(i.human), kind)]
+        wrong = [(i, on_train.verdicts.get(i.item_id), kind.consensus(i.human)) for i in split.train
+                 if on_train.verdicts.get(i.item_id) != kind.consensus(i.human)]
         if not wrong:
             break
         rng = np.random.default_rng(seed + round_number)
@@ -207,7 +208,7 @@ def tune(dataset: Dataset, baseline: CriteriaPrompt, evaluate_factory: Callable[
             best = result if result.accuracy > best.accuracy else best
     test_best = evaluate(best.candidate, split.test, "test")
     test_base = evaluate(Candidate(baseline), split.test, "test")
-    truth = [consensus(list(i.human), kind) for i in split.test]
+    truth = [kind.consensus(i.human) for i in split.test]
     x = apply_policy(kind, truth, [test_best.verdicts.get(i.item_id) for i in split.test]).judge
     y = apply_policy(kind, truth, [test_base.verdicts.get(i.item_id) for i in split.test]).judge
     diff = paired_bootstrap_difference(accuracy_score, truth, x, y, resamples=1000, seed=seed)
@@ -240,7 +241,7 @@ def save_tuned(result: TuneResult, out: Path, name: str, *, dataset: str, judge:
                               "high": result.test_baseline.high},
                  "difference": result.difference, "mcnemar_p": result.mcnemar_p},
     }
-    entry = {"name": name, "kind": prompt.kind.value, "description":
+    entry = {"name": name, "kind": prompt.kind, "description":
              f"tuned from {lineage['parent']} on {dataset} with {judge}; test accuracy "
              f"{result.test_best.accuracy:.3f} vs baseline {result.test_baseline.accuracy:.3f}"
              + (f"; use few_shot.k={result.best.few_shot_k} few_shot.seed={result.best.few_shot_seed}"

@@ -261,7 +261,7 @@ def _labeling_summary(library: Library, labeling_id: str) -> dict[str, Any]:
     dataset = library.dataset(info.dataset_id)
     stored = library.prompt_version(labeling_id)
     return {"labeling_id": labeling_id, "dataset_id": info.dataset_id, "dataset": f"{dataset.name}@{dataset.version}",
-            "kind": info.kind.value, "judge": info.judges[0]["name"], "prompt": stored.name,
+            "kind": info.kind.name, "judge": info.judges[0]["name"], "prompt": stored.name,
             "prompt_version": stored.version, "reviewed": len(library.reviews(labeling_id)),
             "selection": info.selection}
 

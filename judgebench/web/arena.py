@@ -17,7 +17,8 @@ from judgebench.arena.ballots import BallotBox, VoteError, votes_jsonl
 from judgebench.arena.matchmaker import CUSTOM, Matchmaker, custom_item
 from judgebench.config import group_names, load_group_entry, named_dataset
 from judgebench.data.load import load_dataset
-from judgebench.data.schema import Item, TaskKind
+from judgebench.data.schema import Item
+from judgebench.kinds import KINDS
 from judgebench.judges.spec import JudgeSpec
 from judgebench.label.library import Library
 
@@ -39,7 +40,7 @@ def shipped_arena_datasets() -> list[str]:
     for name in group_names("dataset"):
         entry = load_group_entry("dataset", name)
         columns = entry.get("columns") or {}
-        if entry.get("kind") != TaskKind.PAIRWISE.value and "input" in columns and "output" in columns:
+        if not KINDS.get(entry.get("kind", "binary")).sides and "input" in columns and "output" in columns:
             names.append(name)
     return names
 

@@ -4,7 +4,8 @@ from sklearn.linear_model import LogisticRegression
 
 from judgebench.arena.battles import item_battles
 from judgebench.arena.bradley_terry import ANCHOR, BASE, SCALE, Battles, arena_ratings, fit_ratings, online_elo
-from judgebench.data.schema import Item, TaskKind
+from judgebench.data.schema import Item
+from judgebench.kinds import BINARY, LIKERT
 
 
 def simulate(strengths, n, seed=0, tie_rate=0.2):
@@ -78,8 +79,8 @@ def test_online_elo_moves_by_k():
 def test_item_battles_skip_absent_judges_and_items_without_consensus():
     items = [Item("i1", {}, (1,)), Item("i2", {}, (0, 1)), Item("i3", {}, (0,))]
     verdicts = {"good": {"i1": 1, "i2": 1, "i3": 0}, "bad": {"i1": 0, "i2": 0, "i3": None}, "late": {"i3": 0}}
-    battles = item_battles(TaskKind.BINARY, items, verdicts)
+    battles = item_battles(BINARY, items, verdicts)
     assert sorted(battles) == sorted([("bad", "good", "y"), ("bad", "good", "y"), ("bad", "late", "y"),
                                       ("good", "late", "tie")])
-    likert = item_battles(TaskKind.LIKERT, [Item("i", {}, (4, 5))], {"a": {"i": 4}, "b": {"i": 5}, "c": {"i": 1}})
+    likert = item_battles(LIKERT, [Item("i", {}, (4, 5))], {"a": {"i": 4}, "b": {"i": 5}, "c": {"i": 1}})
     assert sorted(likert) == [("a", "b", "tie"), ("a", "c", "x"), ("b", "c", "x")]

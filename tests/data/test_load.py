@@ -6,7 +6,8 @@ import pytest
 
 from judgebench.config import dataset_spec, load_group_entry
 from judgebench.data.load import load_dataset
-from judgebench.data.schema import DataError, TaskKind
+from judgebench.data.schema import DataError
+from judgebench.kinds import BINARY, LIKERT, PAIRWISE
 from tests.conftest import write_jsonl
 
 
@@ -157,7 +158,7 @@ def demo(name):
 
 def test_demo_dataset_meets_its_promises():
     binary, pairwise, likert = demo("demo_binary"), demo("demo_pairwise"), demo("demo_likert")
-    assert (binary.kind, pairwise.kind, likert.kind) == (TaskKind.BINARY, TaskKind.PAIRWISE, TaskKind.LIKERT)
+    assert (binary.kind, pairwise.kind, likert.kind) == (BINARY, PAIRWISE, LIKERT)
     assert len(binary) >= 120 and len(pairwise) >= 40 and len(likert) >= 40
     two_annotators = sum(len(i.human) >= 2 for d in (binary, pairwise, likert) for i in d.items)
     assert two_annotators >= 40
@@ -186,7 +187,7 @@ def test_shared_datasets_load(name, shared_data):
     raw = json.loads(json.dumps(entry).replace("${data_root}", str(shared_data)))
     dataset = load_dataset(dataset_spec(raw))
     kind, count = SHARED[name]
-    assert dataset.kind.value == kind and len(dataset) == count
+    assert dataset.kind.name == kind and len(dataset) == count
     assert all(i.human for i in dataset.items)
 
 

@@ -2,7 +2,8 @@ import sqlite3
 
 import pytest
 
-from judgebench.data.schema import Item, TaskKind
+from judgebench.data.schema import Item
+from judgebench.kinds import BINARY
 from judgebench.label.library import Library, LibraryError, PromptVersion, safe_name
 
 
@@ -36,7 +37,7 @@ def test_names_are_sanitized():
 def test_reviews_latest_wins_and_remove_cascades(tmp_path):
     library = Library(tmp_path)
     info = library.add_dataset("d", items(4), ["input"], "x")
-    labeling = library.create_labeling(info.dataset_id, TaskKind.BINARY, [{"name": "j", "model": "m"}],
+    labeling = library.create_labeling(info.dataset_id, BINARY, [{"name": "j", "model": "m"}],
                                        PromptVersion(1, "p", "{input}", ""), few_shot_k=2, selection="active",
                                        pool_size=10, seed=0)
     library.save_reviews(labeling.labeling_id, 1, 1, {"i0": (1, 0), "i1": (0, 0)})

@@ -1,24 +1,8 @@
-import math
-
 import pytest
 
-from judgebench.data.schema import TaskKind
 from judgebench.label.select import (
-    Candidate, SimilarExamples, combined_uncertainty, disagreement, pick_batch, probability_uncertainty,
+    Candidate, SimilarExamples, combined_uncertainty, disagreement, pick_batch,
 )
-
-
-def test_probability_uncertainty():
-    assert probability_uncertainty(TaskKind.BINARY, {"0": 0.5, "1": 0.5}) == pytest.approx(1.0)
-    assert probability_uncertainty(TaskKind.BINARY, {"0": 0.0, "1": 1.0}) == pytest.approx(0.0)
-    assert probability_uncertainty(TaskKind.BINARY, {"0": 0.1, "1": 0.9}) == pytest.approx(0.2)
-    assert probability_uncertainty(TaskKind.BINARY, {"0": 0.7}) == pytest.approx(0.6)   # P(yes) = 0.3
-    assert probability_uncertainty(TaskKind.BINARY, None) is None
-    flat = {str(v): 0.2 for v in range(1, 6)}
-    assert probability_uncertainty(TaskKind.LIKERT, flat) == pytest.approx(1.0)
-    peaked = {"1": 0.96, "2": 0.01, "3": 0.01, "4": 0.01, "5": 0.01}
-    expected = -(0.96 * math.log(0.96) + 4 * 0.01 * math.log(0.01)) / math.log(5)
-    assert probability_uncertainty(TaskKind.LIKERT, peaked) == pytest.approx(expected)
 
 
 def test_disagreement_and_combination():

@@ -3,9 +3,9 @@ import pytest
 from sklearn import metrics as sk
 
 from judgebench.metrics.agreement import accuracy_score, cohen_kappa_score
-from judgebench.metrics.bootstrap import (
-    binary_bootstrap, binary_metrics_from_counts, bootstrap_ci, resample_indices,
-)
+from judgebench.kinds import BINARY
+from judgebench.metrics.bootstrap import bootstrap_ci, resample_indices
+from judgebench.metrics.catalog import confusion_intervals, metrics_for
 from judgebench.metrics.paired import holm, mcnemar_exact, paired_bootstrap_difference
 
 
@@ -37,6 +37,15 @@ def test_cluster_bootstrap_resamples_whole_groups():
     naive = bootstrap_ci(accuracy_score, truth, pred, resamples=400)
     clustered = bootstrap_ci(accuracy_score, truth, pred, resamples=400, clusters=groups)
     assert clustered.high - clustered.low > 1.5 * (naive.high - naive.low)
+
+
+def binary_metrics_from_counts(tp, fp, fn, tn):
+    matrix = np.array([[tn, fp], [fn, tp]])
+    return {m.name: m.function(matrix) for m in metrics_for(BINARY) if m.interval == "confusion"}
+
+
+def binary_bootstrap(y_true, y_pred, **ci):
+    return confusion_intervals(BINARY, y_true, y_pred, **ci)
 
 
 @pytest.mark.parametrize("seed", range(10))

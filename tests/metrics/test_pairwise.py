@@ -5,8 +5,9 @@ import json
 
 import pytest
 
+from judgebench.kinds import PAIRWISE
 from judgebench.metrics.pairwise import (
-    alpaca_eval_agreement, flip, judgebench_score, mt_bench_agreement, mt_bench_human_agreement,
+    alpaca_eval_agreement, judgebench_score, mt_bench_agreement, mt_bench_human_agreement,
     positional_agreement,
 )
 
@@ -47,7 +48,7 @@ def test_positional_agreement():
     rate = positional_agreement(["A", "B", "A", None], ["A", "A", "A", "B"])
     assert (rate.hits, rate.total) == (2, 4)
     assert positional_agreement(["A", "B", "A", None], ["A", "A", "A", "B"], policy="exclude").total == 3
-    assert flip("A") == "B" and flip("tie") == "tie" and flip(None) is None
+    assert PAIRWISE.flip("A") == "B" and PAIRWISE.flip("tie") == "tie" and PAIRWISE.flip(None) is None
 
 
 def test_unknown_policy_is_refused():
@@ -93,7 +94,7 @@ def test_judgebench_o1_mini_arena_hard_reproduces(shared_data):
         if name == "reward_model":      # --single_game: only the first decision counts
             second = [None] * len(mine)
         else:
-            second = [flip(side[r["decision_swapped_order_raw"]]) for r in mine]
+            second = [PAIRWISE.flip(side[r["decision_swapped_order_raw"]]) for r in mine]
         rate = judgebench_score([side[r["label"]] for r in mine], [side[r["decision_original_order"]]
                                                                    for r in mine], second)
         assert round(100 * rate.value, 2) == score, (name, model)

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from judgebench.data.schema import Item, TaskKind
+from judgebench.data.schema import Item
+from judgebench.kinds import LIKERT
 from judgebench.metrics.agreement import grouped_correlation
 from judgebench.score.table import JudgeVerdicts, ScoreOptions, score_judge
 
@@ -15,7 +16,7 @@ def test_system_and_summary_level_correlations_for_summeval_shaped_items():
             item = Item(f"d{doc}s{system}", {"document": f"d{doc}", "system": f"s{system}"}, (human,))
             items.append(item)
             verdicts[item.item_id] = float(np.clip(round(human + rng.normal(0, 1)), 1, 5))
-    result = score_judge(TaskKind.LIKERT, items, JudgeVerdicts("j", verdicts), ScoreOptions(resamples=100))
+    result = score_judge(LIKERT, items, JudgeVerdicts("j", verdicts), ScoreOptions(resamples=100))
     human = [i.human[0] for i in items]
     judge = [verdicts[i.item_id] for i in items]
     metrics = result["metrics"]

@@ -1,12 +1,10 @@
 import json
-from pathlib import Path
 
-import pytest
 import yaml
 
 from judgebench.config import prompt_spec, run_config
-from judgebench.data.load import load_dataset
 from judgebench.data.schema import Item
+from judgebench.kinds import BINARY
 from judgebench.tune.search import run_evaluator, save_tuned, stratified_split, tune
 from tests.distill.test_distill import learnable
 from tests.test_cli import cli
@@ -17,12 +15,12 @@ STRICT = ("<template>\nSTRICT: an answer that hedges is not faithful.\nContext:\
 
 def test_stratified_split_is_seeded_disjoint_and_balanced():
     items = [Item(f"i{n}", {}, (1,) if n % 4 == 0 else (0,)) for n in range(200)]
-    split = stratified_split(items, "binary", seed=3)
+    split = stratified_split(items, BINARY, seed=3)
     ids = [[i.item_id for i in part] for part in (split.train, split.dev, split.test)]
     assert sum(map(len, ids)) == 200 and len(set(sum(ids, []))) == 200
     assert (len(split.train), len(split.dev), len(split.test)) == (100, 50, 50)
     assert sum(i.human[0] for i in split.test) == round(50 * 0.25)
-    assert split == stratified_split(items, "binary", seed=3) and split != stratified_split(items, "binary", seed=4)
+    assert split == stratified_split(items, BINARY, seed=3) and split != stratified_split(items, BINARY, seed=4)
 
 
 def configure(server):

@@ -2,12 +2,11 @@ import math
 
 import pytest
 
-from judgebench.data.schema import TaskKind
-from judgebench.judges.parse import (
-    ParseFailure, Verdict, choice_probabilities, format_verdict, parse_verdict, verdict_choices,
-)
-
-B, L, P = TaskKind.BINARY, TaskKind.LIKERT, TaskKind.PAIRWISE
+from judgebench.judges.parse import choice_probabilities
+from judgebench.kinds import BINARY as B
+from judgebench.kinds import LIKERT as L
+from judgebench.kinds import PAIRWISE as P
+from judgebench.kinds import Likert, ParseFailure, Verdict
 
 
 @pytest.mark.parametrize("text,value", [
@@ -19,7 +18,7 @@ B, L, P = TaskKind.BINARY, TaskKind.LIKERT, TaskKind.PAIRWISE
     ("Verdict: No, wait. Final verdict: Yes", 1),
 ])
 def test_binary(text, value):
-    assert parse_verdict(B, text) == Verdict(value)
+    assert B.parse(text) == Verdict(value)
 
 
 @pytest.mark.parametrize("text", [
@@ -27,7 +26,7 @@ def test_binary(text, value):
     "Maybe", '{"verdict": "unclear"}',
 ])
 def test_binary_failures_are_never_scored(text):
-    assert isinstance(parse_verdict(B, text), ParseFailure)
+    assert isinstance(B.parse(text), ParseFailure)
 
 
 @pytest.mark.parametrize("text,value", [
@@ -35,7 +34,7 @@ def test_binary_failures_are_never_scored(text):
     ('{"rating": 5, "why": "complete"}', 5), ("Score: 1", 1), ("5", 5), ("Rating: 3.5", 3.5),
 ])
 def test_likert(text, value):
-    assert parse_verdict(L, text) == Verdict(value)
+    assert L.parse(text) == Verdict(value)
 
 
 @pytest.mark.parametrize("text,reason", [
@@ -43,13 +42,13 @@ def test_likert(text, value):
     ("Rating: [[0]]", "outside"),
 ])
 def test_likert_failures(text, reason):
-    result = parse_verdict(L, text)
+    result = L.parse(text)
     assert isinstance(result, ParseFailure) and reason in result.reason
 
 
 def test_likert_uses_the_declared_scale():
-    assert parse_verdict(L, "Rating: [[7]]", scale=(1, 10)) == Verdict(7)
-    assert parse_verdict(L, "7/10", scale=(1, 10)) == Verdict(7)
+    assert Likert((1, 10)).parse("Rating: [[7]]") == Verdict(7)
+    assert Likert((1, 10)).parse("7/10") == Verdict(7)
 
 
 @pytest.mark.parametrize("text,value", [
@@ -59,17 +58,17 @@ def test_likert_uses_the_declared_scale():
     ("First I thought [[A]] but on reflection [[B]]", "B"),
 ])
 def test_pairwise(text, value):
-    assert parse_verdict(P, text) == Verdict(value)
+    assert P.parse(text) == Verdict(value)
 
 
 @pytest.mark.parametrize("text", ["Both are good.", "[[D]]", "Assistant A and assistant B", ""])
 def test_pairwise_failures(text):
-    assert isinstance(parse_verdict(P, text), ParseFailure)
+    assert isinstance(P.parse(text), ParseFailure)
 
 
 @pytest.mark.parametrize("kind,value", [(B, 1), (B, 0), (L, 4), (P, "A"), (P, "B"), (P, "tie")])
 def test_format_verdict_round_trips(kind, value):
-    assert parse_verdict(kind, format_verdict(kind, value)) == Verdict(value)
+    assert kind.parse(kind.format(value)) == Verdict(value)
 
 
 def test_probability_from_logprobs():
@@ -78,11 +77,11 @@ def test_probability_from_logprobs():
                 {"token": " Yes", "logprob": math.log(0.6), "top_logprobs": [
                     {"token": " Yes", "logprob": math.log(0.6)}, {"token": " No", "logprob": math.log(0.2)},
                     {"token": " yes", "logprob": math.log(0.1)}, {"token": " Maybe", "logprob": math.log(0.1)}]}]
-    probs = choice_probabilities(B, 1, logprobs)
+    probs = choice_probabilities(B.verdict_words(), 1, logprobs)
     # Renormalised over verdict tokens only: yes = 0.6 + 0.1, no = 0.2.
     assert probs == pytest.approx({"1": 0.7 / 0.9, "0": 0.2 / 0.9})
-    assert choice_probabilities(B, 1, None) is None
-    assert choice_probabilities(B, 0, logprobs) is None  # the verdict token is not in the reply
+    assert choice_probabilities(B.verdict_words(), 1, None) is None
+    assert choice_probabilities(B.verdict_words(), 0, logprobs) is None  # the verdict token is not in the reply
 
 
 def test_pairwise_probability_reads_the_bracketed_token():
@@ -90,10 +89,10 @@ def test_pairwise_probability_reads_the_bracketed_token():
                 {"token": "C", "logprob": math.log(0.5), "top_logprobs": [
                     {"token": "C", "logprob": math.log(0.5)}, {"token": "A", "logprob": math.log(0.5)}]},
                 {"token": "]]", "logprob": 0.0, "top_logprobs": []}]
-    assert choice_probabilities(P, "tie", logprobs) == pytest.approx({"tie": 0.5, "A": 0.5})
+    assert choice_probabilities(P.verdict_words(), "tie", logprobs) == pytest.approx({"tie": 0.5, "A": 0.5})
 
 
 def test_verdict_choices():
-    assert verdict_choices(B) == {"Yes": 1, "No": 0}
-    assert verdict_choices(P) == {"A": "A", "B": "B", "C": "tie"}
-    assert list(verdict_choices(L, (1, 3))) == ["1", "2", "3"]
+    assert B.choices() == {"Yes": 1, "No": 0}
+    assert P.choices() == {"A": "A", "B": "B", "C": "tie"}
+    assert list(Likert((1, 3)).choices()) == ["1", "2", "3"]
