@@ -54,6 +54,19 @@ def labeled_frame(library: Library, job_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would read as a formula get a leading apostrophe, which it shows
+    as text; numbers are left alone (a negative number is no formula)."""
+    def escape(value: Any) -> Any:
+        return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+    return frame.apply(lambda column: column.map(escape) if not pd.api.types.is_numeric_dtype(column) else column)
+
+
 def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -> Path:
     path = Path(path)
     fmt = fmt or path.suffix.lstrip(".").lower()
@@ -63,7 +76,7 @@ def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -
     if fmt == "jsonl":
         frame.to_json(path, orient="records", lines=True, force_ascii=False)
     elif fmt == "csv":
-        frame.to_csv(path, index=False)
+        spreadsheet_safe(frame).to_csv(path, index=False)
     else:
         frame.to_parquet(path, index=False)
     return path

@@ -370,13 +370,19 @@ class Library:
     def create_job(self, labeling_id: str, dataset_id: str, prompt_version: int, total: int,
                    examples: Sequence[tuple[str, Label]]) -> str:
         """`examples`: the reviewed (item_id, label) pairs the job shows the judge, fixed now so that a
-        resumed job makes exactly the same calls."""
+        resumed job makes exactly the same calls. Submitting the same job again while it is queued or
+        running (a double click, two tabs) returns that job instead of starting a second one."""
         job_id = new_id("job")
+        encoded = json.dumps([list(e) for e in examples])
         with self.transaction() as db:
+            same = db.execute("SELECT job_id FROM jobs WHERE labeling_id = ? AND prompt_version = ? AND examples = ? "
+                              "AND status IN ('queued', 'running') ORDER BY created LIMIT 1",
+                              (labeling_id, prompt_version, encoded)).fetchone()
+            if same:
+                return same[0]
             db.execute("INSERT INTO jobs (job_id, labeling_id, dataset_id, prompt_version, status, total, created, "
                        "examples) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)",
-                       (job_id, labeling_id, dataset_id, prompt_version, total, time.time(),
-                        json.dumps([list(e) for e in examples])))
+                       (job_id, labeling_id, dataset_id, prompt_version, total, time.time(), encoded))
         return job_id
 
     def job_examples(self, job_id: str) -> list[tuple[str, Label]]:

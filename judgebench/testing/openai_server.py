@@ -11,7 +11,9 @@ Behaviour is set per test through `POST /_control` (or `ScriptedServer.configure
                   "retry_after": seconds}: the first N requests for each distinct prompt fail
 
 `GET /_stats` counts requests; `GET /_requests` lists the latest 2000 (model and messages);
-`POST /_reset` clears counters and behaviour.
+`POST /_reset` clears counters and behaviour. `POST /_hold` makes every request wait, unanswered,
+until `POST /_release` (or a reset): a test acts while calls are surely in flight, instead of
+sleeping and hoping that a loaded machine has not finished them yet.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ class _State:
         self.reset()
 
     def reset(self) -> None:
+        if hasattr(self, "released"):
+            self.released.set()             # nothing stays held across a reset
+        self.released = threading.Event()
+        self.released.set()
+        self.held = 0                       # requests waiting for a release now
         self.config = dict(_DEFAULTS)
         self.requests = 0
         self.completed = 0
@@ -75,6 +82,18 @@ def _logprobs(text: str, verdict_prob: float) -> dict:
     return {"content": content}
 
 
+async def _wait_while_held(state: _State) -> None:
+    if state.released.is_set():
+        return
+    released = state.released
+    state.held += 1
+    try:
+        while not released.is_set():        # polled: set from the test's thread, and no thread parks here
+            await asyncio.sleep(0.01)
+    finally:
+        state.held -= 1
+
+
 def make_app(state: _State) -> web.Application:
     async def chat(request: web.Request) -> web.StreamResponse:
         state.requests += 1
@@ -88,6 +107,7 @@ def make_app(state: _State) -> web.Application:
         messages = body.get("messages") or []
         state.log = state.log[-(_LOG_SIZE - 1):] + [{"model": model, "messages": messages}]
         prompt = next((m.get("content", "") for m in reversed(messages) if m.get("role") == "user"), "")
+        await _wait_while_held(state)
         config = state.config
         fault = config.get("fault")
         if fault:
@@ -129,7 +149,15 @@ def make_app(state: _State) -> web.Application:
 
     async def stats(request: web.Request) -> web.Response:
         return web.json_response({"requests": state.requests, "completed": state.completed,
-                                  "by_model": state.by_model})
+                                  "by_model": state.by_model, "held": state.held})
+
+    async def hold(request: web.Request) -> web.Response:
+        state.released.clear()
+        return web.json_response({"held": state.held})
+
+    async def release(request: web.Request) -> web.Response:
+        state.released.set()
+        return web.json_response({"released": state.held})
 
     async def requests(request: web.Request) -> web.Response:
         return web.json_response(state.log)
@@ -139,6 +167,8 @@ def make_app(state: _State) -> web.Application:
     app.router.add_post("/chat/completions", chat)
     app.router.add_post("/_control", control)
     app.router.add_post("/_reset", reset)
+    app.router.add_post("/_hold", hold)
+    app.router.add_post("/_release", release)
     app.router.add_get("/_stats", stats)
     app.router.add_get("/_requests", requests)
     return app
@@ -191,6 +221,21 @@ class ScriptedServer:
 
     def reset(self) -> None:
         self.state.reset()
+
+    def hold(self) -> None:
+        """From now on requests wait, unanswered, until `release()`."""
+        self.state.released.clear()
+
+    def release(self) -> None:
+        self.state.released.set()
+
+    def wait_held(self, count: int = 1, timeout: float = 60.0) -> None:
+        """Block until at least `count` requests are being held (they surely left the client)."""
+        deadline = time.monotonic() + timeout
+        while self.state.held < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.state.held} request(s) held, expected {count}")
+            time.sleep(0.01)
 
     def __enter__(self) -> "ScriptedServer":
         return self.start()

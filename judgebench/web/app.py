@@ -29,6 +29,7 @@ from judgebench.label.jobs import cancel_job, orphaned_jobs, reopen_job, run_job
 from judgebench.label.library import Library, LibraryError, safe_name
 from judgebench.label.workflow import Labeling, builtin_metrics, criteria, judges_from, start_labeling
 from judgebench.web.arena import arena_router
+from judgebench.web.guard import LOOPBACK_NAMES, RequestGuard, too_large
 
 MAX_UPLOAD_MB = 50
 TOKEN_COOKIE = "judgebench_token"
@@ -66,7 +67,9 @@ class JobThreads:
 
 def create_app(library: Library, *, token: str | None = None, judge_dirs: Sequence[str] = (),
                max_upload_mb: float = MAX_UPLOAD_MB, resume_jobs: bool = True,
-               arena_judges: Sequence[str] = (), arena_seed: int | None = None) -> FastAPI:
+               arena_judges: Sequence[str] = (), arena_seed: int | None = None,
+               allowed_hosts: Sequence[str] | None = LOOPBACK_NAMES) -> FastAPI:
+    """`allowed_hosts`: the names the server answers to (None: any, for a token-protected wildcard bind)."""
     jobs = JobThreads(library)
     judge_dirs = tuple(judge_dirs)
 
@@ -78,6 +81,7 @@ def create_app(library: Library, *, token: str | None = None, judge_dirs: Sequen
 
     app = FastAPI(title="judgebench", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.library, app.state.jobs = library, jobs
+    app.add_middleware(RequestGuard, allowed_hosts=allowed_hosts, max_upload_mb=max_upload_mb)
 
     @app.middleware("http")
     async def _auth(request: Request, call_next):
@@ -141,8 +145,7 @@ def create_app(library: Library, *, token: str | None = None, judge_dirs: Sequen
                 while chunk := await file.read(_CHUNK):
                     size += len(chunk)
                     if size > limit:
-                        return JSONResponse({"error": f"the file is larger than {max_upload_mb:g} MB"},
-                                            status_code=413)
+                        return JSONResponse({"error": too_large(max_upload_mb)}, status_code=413)
                     fh.write(chunk)
             display = safe_name(original)
             items, columns = read_upload(str(path), display_name=display)

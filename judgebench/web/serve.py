@@ -8,6 +8,8 @@ import os
 import secrets
 import sys
 
+from judgebench.web.guard import LOOPBACK_NAMES
+
 EXIT_BAD_INPUT = 2
 DEFAULT_ARENA_JUDGES = ("local_smollm2", "local_gemma3")
 
@@ -21,6 +23,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def allowed_hosts(bind: str, extra: list[str]) -> list[str] | None:
+    """The Host names to answer to. On a wildcard address (only allowed with a token) any name is
+    accepted unless names are given: the machine's names are not known here."""
+    if bind in ("0.0.0.0", "::") and not extra:
+        return None
+    return [*LOOPBACK_NAMES, *([] if bind in ("0.0.0.0", "::") else [bind]), *extra]
+
+
 def serve_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="judgebench serve", description=(
         "The web page: upload datasets, review the judge's labels, run and download full labeling jobs."))
@@ -32,6 +42,9 @@ def serve_main(argv: list[str]) -> int:
     parser.add_argument("--home", default=None, help="library folder (as for `judgebench data`)")
     parser.add_argument("--judge-dir", action="append", default=[], help="extra folder of judge YAML files")
     parser.add_argument("--max-upload-mb", type=float, default=50.0)
+    parser.add_argument("--allowed-host", action="append", default=[],
+                        help="another name this server answers to (repeat); it always answers to 127.0.0.1, "
+                             "localhost, ::1 and --host")
     parser.add_argument("--arena-judge", action="append", default=None,
                         help="a judge in the Judge Arena (repeat; default: local_smollm2 and local_gemma3)")
     args = parser.parse_args(argv)
@@ -48,7 +61,8 @@ def serve_main(argv: list[str]) -> int:
 
     library = Library(args.home)
     app = create_app(library, token=token, judge_dirs=args.judge_dir, max_upload_mb=args.max_upload_mb,
-                     arena_judges=args.arena_judge or DEFAULT_ARENA_JUDGES)
+                     arena_judges=args.arena_judge or DEFAULT_ARENA_JUDGES,
+                     allowed_hosts=allowed_hosts(args.host, args.allowed_host))
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     suffix = f"/?token={token}" if token else "/"
     print(f"judgebench: library {library.path}\njudgebench: open http://{shown}:{args.port}{suffix}  "

@@ -14,9 +14,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from fastapi.testclient import TestClient
+
+from judgebench.label.library import Library
 from judgebench.testing.openai_server import free_port
+from judgebench.web.app import create_app
 from tests.label.conftest import scripted_judge
 
+LOCAL = "http://127.0.0.1:8765"     # the Host a local browser sends; the server refuses other names
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM) or shutil.which("chromium") is None,
@@ -93,3 +98,13 @@ def served_arena(tmp_path, server):
     instance = serve_fixture(tmp_path, server, [a for name in ARENA_JUDGES for a in ("--arena-judge", name)])
     yield instance.start()
     instance.stop()
+
+
+@pytest.fixture
+def client(tmp_path, server):
+    judge_dir = tmp_path / "judges"
+    judge_dir.mkdir()
+    (judge_dir / "scripted.yaml").write_text(yaml.safe_dump(scripted_judge(server)))
+    library = Library(tmp_path / "home")
+    return TestClient(create_app(library, resume_jobs=False, max_upload_mb=0.01, judge_dirs=[str(judge_dir)]),
+                      base_url=LOCAL)

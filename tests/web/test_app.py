@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-import yaml
 from fastapi.testclient import TestClient
 
 from judgebench.label.library import Library
 from judgebench.web.app import create_app
 from judgebench.web.serve import is_loopback, serve_main
-from tests.label.conftest import rows, script, scripted_judge, write_csv
-
-
-@pytest.fixture
-def client(tmp_path, server):
-    judge_dir = tmp_path / "judges"
-    judge_dir.mkdir()
-    (judge_dir / "scripted.yaml").write_text(yaml.safe_dump(scripted_judge(server)))
-    library = Library(tmp_path / "home")
-    return TestClient(create_app(library, resume_jobs=False, max_upload_mb=0.01, judge_dirs=[str(judge_dir)]))
-
+from tests.label.conftest import rows, script, write_csv
+from tests.web.conftest import LOCAL
 
 def upload(client, path, name="answers"):
     with open(path, "rb") as fh:
@@ -81,7 +70,7 @@ def test_labeling_state_carries_the_batch(client, tmp_path, server):
 
 def test_token_is_required_when_given(tmp_path):
     app = create_app(Library(tmp_path / "home"), token="s3cret", resume_jobs=False)
-    client = TestClient(app)
+    client = TestClient(app, base_url=LOCAL)
     assert client.get("/api/datasets").status_code == 401
     assert client.get("/api/datasets", headers={"Authorization": "Bearer wrong"}).status_code == 401
     assert client.get("/api/datasets", headers={"Authorization": "Bearer s3cret"}).status_code == 200

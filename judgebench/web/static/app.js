@@ -299,7 +299,9 @@ async function labelPage() {
     finally { $("next-batch").disabled = false; }
   };
   $("submit-job").onclick = async () => {
+    $("submit-job").disabled = true;        // one click, one job (the server also returns a running twin)
     try { const job = await post(`/api/labelings/${labelingId}/jobs`); watchJob(job.job_id); } catch (error) { showError(error); }
+    finally { $("submit-job").disabled = false; }
   };
   document.addEventListener("keydown", (event) => {
     if ($("item-view").classList.contains("hidden") || event.target.tagName === "TEXTAREA") return;
