@@ -113,6 +113,7 @@ def _score(argv: list[str]) -> int:
     from judgebench.data.schema import DataError
     from judgebench.score import sources
     from judgebench.score.report import format_scores, score_all
+    from judgebench.score.scorecard import write_scorecard
     from judgebench.score.table import ScoreOptions
 
     options = ScoreOptions(args.policy, args.resamples, args.confidence, args.seed, args.cluster)
@@ -147,8 +148,7 @@ def _score(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
     print(format_scores(result))
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(result, fh, indent=2, default=str)
+        write_scorecard(result, args.json)
     return 0
 
 

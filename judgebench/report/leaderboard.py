@@ -22,6 +22,7 @@ from judgebench.metrics.bias import (
 )
 from judgebench.run.records import Judgment
 from judgebench.score.report import score_all
+from judgebench.score.scorecard import SCHEMA_VERSION
 from judgebench.score.sources import read_run
 from judgebench.score.table import JudgeVerdicts, ScoreOptions
 
@@ -72,11 +73,11 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
     truth = {i.item_id: kind.consensus(i.human) for i in items}
     judges = {}
     for name, v in verdicts.items():
-        entry = scores["judges"][name]
+        entry = scores.judge(name)
         cost = costs.get(v.judge, {})
         judges[name] = {
-            "coverage": entry["coverage"],
-            "metrics": entry["metrics"],
+            "coverage": _finite(entry.coverage),
+            "metrics": {metric: estimate.to_dict() for metric, estimate in entry.metrics.items()},
             "cost_per_1k_usd": cost.get("cost_per_1k_usd"),
             "latency_s_p50": cost.get("latency_s_p50"),
             "bias": _bias(kind, items, v, [j for j in judgments if j.judge_id == v.judge], truth,
@@ -87,7 +88,8 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
     names = sorted(verdicts)
     agreement = [[_same_verdict(combined[a], combined[b]) for b in names] for a in names]
     return {"kind": kind.name, "items": len(items), "main_metrics": list(kind.headline_metrics),
-            "judges": judges, "humans": scores["humans"], "comparisons": scores["comparisons"],
+            "judges": judges, "humans": scores.humans.to_dict(),
+            "comparisons": [c.to_dict() for c in scores.comparisons],
             "arena": [r.__dict__ for r in arena], "online_elo": online_elo(records),
             "battles": len(records), "agreement_matrix": {"judges": names, "values": agreement},
             "records": records}
@@ -202,6 +204,6 @@ def build_leaderboard(runs: Sequence[RunData], *, resamples: int = 1000, rounds:
     overall = arena_ratings(Battles.from_records(pooled), rounds=rounds, seed=seed) if pooled else []
     elo = online_elo(pooled)
     overall = [r.__dict__ | {"online_elo": elo.get(r.judge)} for r in overall]
-    return {"schema_version": 1, "datasets": datasets, "overall": overall,
+    return {"schema_version": SCHEMA_VERSION, "datasets": datasets, "overall": overall,
             "battles": len(pooled), "resamples": resamples, "rounds": rounds,
             "votes": vote_board(votes, rounds=rounds, seed=seed, min_votes=min_votes) if votes else None}

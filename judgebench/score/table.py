@@ -1,15 +1,16 @@
 """Score judges against the humans: every catalog metric of the task kind, with CIs and coverage.
 
-Pure: items and verdicts in, plain dicts out. Used by `judgebench score` for a run's
+Pure: items and verdicts in, Scorecard records (score/scorecard.py) out. Used by `judgebench score` for a run's
 judgments and for verdicts recorded elsewhere (bring your own judgments). Which metrics,
 and how each interval is computed, comes from `judgebench.metrics.catalog`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from judgebench.metrics.coverage import apply_policy, human_ceiling
 from judgebench.metrics.krippendorff import krippendorff_alpha
 from judgebench.metrics.paired import holm, mcnemar_exact, paired_bootstrap_difference
 from judgebench.metrics.pairwise import PairwiseVerdicts, Rate
+from judgebench.score.scorecard import Comparison, Estimate, HumanCeiling, JudgeScore
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,9 @@ class ScoreOptions:
     cluster_field: str | None = None      # resample whole groups (e.g. a question id field)
 
 
-def _entry(interval: Interval) -> dict[str, float]:
-    return {"estimate": interval.estimate, "low": interval.low, "high": interval.high}
+def _estimate(interval: Interval, metric: Metric | None = None) -> Estimate:
+    return Estimate.of(interval.estimate, interval.low, interval.high,
+                       interval=metric is None or metric.interval != "none")
 
 
 def _groups_available(items: Sequence[Item], field: str) -> bool:
@@ -63,22 +66,23 @@ def available(items: Sequence[Item], verdicts: JudgeVerdicts) -> set[str]:
     return has | ({"both_orders"} if verdicts.second else set())
 
 
-def score_judge(kind: TaskKind, items: Sequence[Item], verdicts: JudgeVerdicts, options: ScoreOptions) -> dict[str, Any]:
+def score_judge(kind: TaskKind, items: Sequence[Item], verdicts: JudgeVerdicts, options: ScoreOptions) -> JudgeScore:
     metrics = metrics_for(kind, has=available(items, verdicts))
     clusters = [str(i.fields.get(options.cluster_field)) for i in items] if options.cluster_field else None
     first = [verdicts.first.get(i.item_id) for i in items]
     second = [verdicts.second.get(i.item_id) for i in items] if verdicts.second else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ag.UndefinedMetricWarning)
-        result = _vote_metrics(items, first, second, [m for m in metrics if m.interval == "ratio"], options, clusters)
         per_item = [m for m in metrics if m.interval != "ratio"]
         if per_item:
-            result = _consensus_metrics(kind, items, first, per_item, options, clusters)
-    return result
+            score = _consensus_metrics(kind, items, first, per_item, options, clusters)
+        else:
+            score = _vote_metrics(items, first, second, [m for m in metrics if m.interval == "ratio"], options, clusters)
+    return dataclasses.replace(score, name=verdicts.name, judge=verdicts.judge_id, prompt=verdicts.prompt_id)
 
 
 def _consensus_metrics(kind: TaskKind, items: Sequence[Item], first: list, metrics: list[Metric],
-                       options: ScoreOptions, clusters: list[str] | None) -> dict[str, Any]:
+                       options: ScoreOptions, clusters: list[str] | None) -> JudgeScore:
     """Metrics of the judge against the humans' consensus label, after the failure policy."""
     targets = [kind.consensus(i.human) for i in items]
     keep = [n for n, t in enumerate(targets) if t is not None]
@@ -87,11 +91,9 @@ def _consensus_metrics(kind: TaskKind, items: Sequence[Item], first: list, metri
     else:
         kept = keep
     aligned = apply_policy(kind, [targets[n] for n in keep], [first[n] for n in keep], policy=options.policy)
-    result: dict[str, Any] = {"items": len(items), "scored_items": len(aligned.human),
-                              "no_human_consensus": len(items) - len(keep), "coverage": aligned.coverage,
-                              "policy": options.policy, "metrics": {}}
+    score = JudgeScore("", len(items), len(aligned.human), len(items) - len(keep), aligned.coverage, options.policy)
     if not len(aligned.human):
-        return result
+        return score
     ci = dict(resamples=options.resamples, level=options.level, seed=options.seed,
               clusters=[clusters[n] for n in kept] if clusters else None)
     confusion = {m.name: m.function for m in metrics if m.interval == "confusion"}
@@ -104,48 +106,46 @@ def _consensus_metrics(kind: TaskKind, items: Sequence[Item], first: list, metri
             groups = [items[n].fields.get(next(iter(metric.needs))) for n in kept]
             value = metric.function(judge.astype(float), human.astype(float), groups)
             intervals[metric.name] = Interval(value, float("nan"), float("nan"), options.level, 0)
-    result["metrics"] = {m.name: _entry(intervals[m.name]) for m in metrics}
-    return result
+    return dataclasses.replace(score, metrics={m.name: _estimate(intervals[m.name], m) for m in metrics})
 
 
 def _vote_metrics(items: Sequence[Item], first: list, second: list | None, metrics: list[Metric],
-                  options: ScoreOptions, clusters: list[str] | None) -> dict[str, Any]:
+                  options: ScoreOptions, clusters: list[str] | None) -> JudgeScore:
     """Metrics of the judge against every human vote (MT-Bench, AlpacaEval) and across orders."""
     verdicts = PairwiseVerdicts(first, [list(i.human) for i in items], second, options.policy)
     combined = verdicts.combined
-    result: dict[str, Any] = {"items": len(items), "scored_items": len(items), "no_human_consensus": 0,
-                              "coverage": float(np.mean([v is not None for v in combined])) if items else float("nan"),
-                              "policy": options.policy, "metrics": {}}
+    coverage = float(np.mean([v is not None for v in combined])) if items else float("nan")
+    estimates = {}
     for metric in metrics:
         rates = metric.function(verdicts)
         counted = [n for n, rate in enumerate(rates) if rate is not None]
         interval = ratio_bootstrap([rates[n].hits for n in counted], [rates[n].total for n in counted],
                                    resamples=options.resamples, level=options.level, seed=options.seed,
                                    clusters=[clusters[n] for n in counted] if clusters else None)
-        result["metrics"][metric.name] = _entry(interval)
-    return result
+        estimates[metric.name] = _estimate(interval, metric)
+    return JudgeScore("", len(items), len(items), 0, coverage, options.policy, estimates)
 
 
-def score_humans(kind: TaskKind, items: Sequence[Item], options: ScoreOptions) -> dict[str, Any]:
+def score_humans(kind: TaskKind, items: Sequence[Item], options: ScoreOptions) -> HumanCeiling:
     """What the annotators achieve with each other, in the judges' own metrics (those the catalog
     marks `ceiling`): each annotator against the others' consensus, or each vote against the other votes."""
     labels = [list(i.human) for i in items]
     multi = sum(len(v) >= 2 for v in labels)
-    out: dict[str, Any] = {"items_with_several_labels": multi, "metrics": {}}
     if not multi:
-        return out
+        return HumanCeiling(0)
     annotators = [i.annotators for i in items]
+    metrics: dict[str, float] = {}
+    per_annotator: dict[str, dict[str, float]] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ag.UndefinedMetricWarning)
         for metric in (m for m in metrics_for(kind, has=set()) if m.ceiling):
             if metric.interval == "ratio":
-                out["metrics"][metric.name] = _votes_among_themselves(metric, labels).value
+                metrics[metric.name] = _votes_among_themselves(metric, labels).value
                 continue
             ceiling = human_ceiling(labels, annotators, kind, lambda h, g, m=metric: m.score(h, g, kind))
-            out["metrics"][metric.name] = ceiling.value
-            out.setdefault("per_annotator", {})[metric.name] = ceiling.per_annotator
-        out["metrics"]["krippendorff_alpha"] = _annotator_alpha(kind, items)
-    return out
+            metrics[metric.name], per_annotator[metric.name] = ceiling.value, ceiling.per_annotator
+        metrics["krippendorff_alpha"] = _annotator_alpha(kind, items)
+    return HumanCeiling(multi, metrics, per_annotator)
 
 
 def _votes_among_themselves(metric: Metric, votes: Sequence[Sequence[Label]]) -> Rate:
@@ -198,7 +198,7 @@ def _ratio_value(_: np.ndarray, rates: np.ndarray) -> float:
 
 
 def compare_judges(kind: TaskKind, items: Sequence[Item], judges: Sequence[JudgeVerdicts],
-                   options: ScoreOptions) -> list[dict[str, Any]]:
+                   options: ScoreOptions) -> list[Comparison]:
     """Every pair of judges on the same items (those with a human consensus): the paired bootstrap
     interval of the difference in the kind's main metric and, for label kinds, McNemar's exact test of
     right / wrong against the consensus, Holm-adjusted across all pairs."""
@@ -222,13 +222,12 @@ def compare_judges(kind: TaskKind, items: Sequence[Item], judges: Sequence[Judge
                 x, y = judges[a].name, judges[b].name
                 diff = paired_bootstrap_difference(score, human, values[x], values[y], resamples=options.resamples,
                                                    level=options.level, seed=options.seed)
-                row = {"judge_x": x, "judge_y": y, "metric": main.name, "difference": _entry(diff)}
+                row = Comparison(x, y, main.name, _estimate(diff))
                 if right:
                     test = mcnemar_exact(right[x], right[y])
-                    row |= {"only_x_right": test.only_x_right, "only_y_right": test.only_y_right,
-                            "p_value": test.p_value}
+                    row = dataclasses.replace(row, only_x_right=test.only_x_right, only_y_right=test.only_y_right,
+                                              p_value=test.p_value)
                 rows.append(row)
-    if rows and "p_value" in rows[0]:
-        for row, adjusted in zip(rows, holm([r["p_value"] for r in rows])):
-            row["p_holm"] = float(adjusted)
+    if rows and right:
+        rows = [dataclasses.replace(r, p_holm=float(p)) for r, p in zip(rows, holm([r.p_value for r in rows]))]
     return rows

@@ -3,6 +3,7 @@ import json
 import pytest
 
 from judgebench.report.publish import find_runs, publish
+from judgebench.score.scorecard import SCHEMA_VERSION
 from tests.report.conftest import XSS
 from tests.test_cli import cli
 
@@ -20,7 +21,7 @@ def test_files_and_data(published):
         assert (out / name).stat().st_size > 0
     assert len(list((out / "plots").glob("*.png"))) == 12          # 6 plots x 2 datasets
     saved = json.loads((out / "data.json").read_text())
-    assert set(saved["datasets"]) == {"demo_binary", "demo_pairwise"} and saved["schema_version"] == 1
+    assert set(saved["datasets"]) == {"demo_binary", "demo_pairwise"} and saved["schema_version"] == SCHEMA_VERSION
     binary = saved["datasets"]["demo_binary"]
     assert binary["arena"][0]["judge"] == "careful"                  # right on 4 more items than the others
     assert binary["judges"]["careful"]["metrics"]["accuracy"]["estimate"] > \

@@ -19,9 +19,37 @@ def test_system_and_summary_level_correlations_for_summeval_shaped_items():
     result = score_judge(LIKERT, items, JudgeVerdicts("j", verdicts), ScoreOptions(resamples=100))
     human = [i.human[0] for i in items]
     judge = [verdicts[i.item_id] for i in items]
-    metrics = result["metrics"]
+    metrics = result.to_dict()["metrics"]
     assert metrics["system_spearman"]["estimate"] == pytest.approx(
         grouped_correlation(judge, human, [i.fields["system"] for i in items], level="system"))
     assert metrics["summary_kendall"]["estimate"] == pytest.approx(
         grouped_correlation(judge, human, [i.fields["document"] for i in items], method="kendall", level="within"))
-    assert result["coverage"] == 1.0 and metrics["spearman"]["low"] < metrics["spearman"]["high"]
+    assert result.coverage == 1.0 and metrics["spearman"]["low"] < metrics["spearman"]["high"]
+    assert metrics["system_spearman"]["low"] is None and "without an interval" in metrics["system_spearman"]["undefined"]
+
+
+def test_the_scorecard_is_strict_json_and_old_versions_are_refused(tmp_path):
+    import json
+
+    from judgebench.kinds import BINARY
+    from judgebench.score.report import score_all
+    from judgebench.score.scorecard import SCHEMA_VERSION, ScorecardError, read_scorecard, write_scorecard
+
+    items = [Item(f"i{n}", {}, (1,)) for n in range(6)]                  # humans all say 1: kappa undefined
+    card = score_all(BINARY, items, [JudgeVerdicts("always_yes", {i.item_id: 1 for i in items}),
+                                     JudgeVerdicts("mixed", {i.item_id: n % 2 for n, i in enumerate(items)})],
+                     ScoreOptions(resamples=50))
+    path = tmp_path / "card.json"
+    write_scorecard(card, path)
+    text = path.read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    data = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in strict JSON"))
+    kappa = data["judges"]["always_yes"]["metrics"]["kappa"]
+    assert kappa["estimate"] is None and "undefined" in kappa["undefined"]
+    assert data["judges"]["always_yes"]["metrics"]["accuracy"] == {"estimate": 1.0, "low": 1.0, "high": 1.0}
+    assert data["schema_version"] == SCHEMA_VERSION and data["main_metric"] == "accuracy"
+    assert read_scorecard(path) == card.__class__.from_dict(data)
+    assert read_scorecard(path).judge("mixed").metrics["accuracy"].value == pytest.approx(0.5)
+    path.write_text(json.dumps(data | {"schema_version": 1}))
+    with pytest.raises(ScorecardError, match="schema version 1 is not supported"):
+        read_scorecard(path)
