@@ -81,7 +81,6 @@ def _run(argv: list[str]) -> int:
 def _score(argv: list[str]) -> int:
     import argparse
     import dataclasses
-    import json
 
     parser = argparse.ArgumentParser(prog="judgebench score", description=(
         "Score judges against the human labels: a run folder, or recorded verdicts brought along "
