@@ -6,7 +6,6 @@ generates text here instead of scoring verdict tokens, since a person needs the 
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import random
@@ -16,13 +15,12 @@ from typing import Any, Mapping, Sequence
 from judgebench.arena.ballots import BallotBox, Match, VoteError
 from judgebench.arena.votes import choose_pair
 from judgebench.config import load_group_entry, prompt_spec
-from judgebench.data.schema import ColumnSpec, Dataset, DatasetSpec, Item, LabelSpec
-from judgebench.kinds import LIKERT
+from judgebench.data.schema import Dataset, DatasetSpec, Item
 from judgebench.judges.prompts import CriteriaPrompt
 from judgebench.judges.spec import JudgeSpec
-from judgebench.run.cache import ResponseCache
-from judgebench.run.plan import plan_calls, request_key
-from judgebench.run.runner import MemorySink, Runner, run_coroutine
+from judgebench.kinds import LIKERT
+from judgebench.run.plan import PlanOptions, plan_calls
+from judgebench.run.session import judge_now
 
 ARENA_COLUMNS = ("criteria", "input", "response", "reference")
 DEFAULT_CRITERIA = "Is the response correct, helpful and faithful to the input?"
@@ -66,25 +64,11 @@ class Evaluation:
 
 def evaluate(item: Item, judges: Sequence[JudgeSpec], prompt: CriteriaPrompt, cache_path) -> dict[str, Evaluation]:
     """Each judge's critique and score of the item, through the runner and its cache."""
-    spec = DatasetSpec(name="arena", kind=LIKERT, columns=tuple(ColumnSpec(c, c) for c in ARENA_COLUMNS),
-                       label=LabelSpec(column="label"))
-    calls = []
-    for call in plan_calls(Dataset(spec, (item,)), judges, [prompt]):
-        if call.request.verdict_choices:         # a local judge: write, do not just score
-            params = {"max_tokens": LOCAL_MAX_TOKENS} | dict(call.request.params)
-            request = dataclasses.replace(call.request, verdict_choices=None, params=params)
-            call = dataclasses.replace(call, request=request, key=request_key(request, call.sample))
-        if call.sample == 0:
-            calls.append(call)
-
-    sink = MemorySink()
-    cache = ResponseCache(cache_path)
-    try:
-        run_coroutine(Runner(sink, cache, "arena", progress=False).run(calls))
-    finally:
-        cache.close()
+    # People read the critiques: a local judge writes one instead of scoring fixed answers.
+    calls = plan_calls(Dataset(DatasetSpec.of_columns("arena", LIKERT, ARENA_COLUMNS), (item,)), judges, [prompt],
+                       PlanOptions(local_writes=LOCAL_MAX_TOKENS, first_sample_only=True))
     return {j.judge_id: Evaluation(j.raw_text or "", j.value, j.cost_usd, j.error or j.parse_error)
-            for j in sink.judgments}
+            for j in judge_now(calls, cache_path, "arena")}
 
 
 class Matchmaker:

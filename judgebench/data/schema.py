@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 # Human and judge labels share one value space per task kind (see judgebench.kinds).
 from judgebench.kinds.base import Label, TaskKind
@@ -65,7 +65,7 @@ class DatasetSpec:
     name: str
     kind: TaskKind                      # carries its parameters: a likert scale, categorical classes
     columns: tuple[ColumnSpec, ...]
-    label: LabelSpec
+    label: LabelSpec | None            # None: the items carry no human labels
     path: tuple[str, ...] = ()          # local files (globs allowed); empty when `hf` is set
     hf: str | None = None               # hub name or local dataset directory
     hf_split: str = "train"
@@ -82,6 +82,11 @@ class DatasetSpec:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @classmethod
+    def of_columns(cls, name: str, kind: TaskKind, columns: Sequence[str]) -> "DatasetSpec":
+        """Items that already have their columns (a library upload, an arena item): no source, no labels."""
+        return cls(name=name, kind=kind, columns=tuple(ColumnSpec(c, c) for c in columns), label=None)
 
 
 @dataclass(frozen=True)

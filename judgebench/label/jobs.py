@@ -24,9 +24,8 @@ from typing import Sequence
 
 from judgebench.label.library import FINAL_STATES, JobInfo, Library, LibraryError
 from judgebench.label.workflow import Labeling
-from judgebench.run.cache import ResponseCache
 from judgebench.run.records import Judgment
-from judgebench.run.runner import Runner
+from judgebench.run.session import judge_calls
 
 HEARTBEAT_S = 1.0
 STALE_AFTER_S = 15.0
@@ -110,9 +109,8 @@ def run_job(library: Library, job_id: str, *, stale_after_s: float = STALE_AFTER
 
 
 async def _run(library: Library, job_id: str, calls: Sequence) -> str:
-    cache = ResponseCache(library.cache_path)
     sink = JobSink(library, job_id)
-    runner = asyncio.ensure_future(Runner(sink, cache, job_id, progress=False).run(calls))
+    runner = asyncio.ensure_future(judge_calls(calls, sink, library.cache_path, job_id))
     try:
         while not runner.done():
             await asyncio.wait([runner], timeout=HEARTBEAT_S)
@@ -128,7 +126,6 @@ async def _run(library: Library, job_id: str, calls: Sequence) -> str:
         stats = runner.result()
         missing = stats.planned - len(sink.completed_keys())
     finally:
-        cache.close()
         sink.close()
     if stats.aborted:
         judge, reason = next(iter(stats.aborted.items()))

@@ -6,15 +6,13 @@ an item are the reviewed items most similar to it, balanced across labels.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import random
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from judgebench.config import ConfigError, group_names, judge_spec, load_group_entry, prompt_spec
-from judgebench.data.schema import ColumnSpec, Dataset, DatasetSpec, Item, Label, LabelSpec
+from judgebench.data.schema import Dataset, DatasetSpec, Item, Label
 from judgebench.judges.prompts import CriteriaPrompt, validate_prompt
 from judgebench.judges.spec import JudgeSpec
 from judgebench.kinds import KINDS, LabelError, TaskKind, kind_from
@@ -22,10 +20,10 @@ from judgebench.label.library import BatchEntry, LabelingInfo, Library, LibraryE
 from judgebench.label.select import (
     Candidate, SimilarExamples, combined_uncertainty, disagreement, item_text, pick_batch,
 )
-from judgebench.run.cache import ResponseCache
-from judgebench.run.plan import plan_calls
+from judgebench.run.plan import PlanOptions, plan_calls
 from judgebench.run.records import Judgment
-from judgebench.run.runner import JudgmentSink, MemorySink, Runner, run_coroutine
+from judgebench.run.runner import JudgmentSink
+from judgebench.run.session import judge_now
 
 BATCH_SIZE = 16
 DEFAULT_POOL = 128
@@ -83,9 +81,8 @@ def _as_prompt(version: PromptVersion, kind: TaskKind) -> CriteriaPrompt:
 
 def task_dataset(library: Library, dataset_id: str, kind: TaskKind, items: Sequence[Item] | None = None) -> Dataset:
     info = library.dataset(dataset_id)
-    spec = DatasetSpec(name=info.name, kind=kind, columns=tuple(ColumnSpec(c, c) for c in info.columns),
-                       label=LabelSpec(column="label"))
-    return Dataset(spec, tuple(library.items(dataset_id) if items is None else items))
+    return Dataset(DatasetSpec.of_columns(info.name, kind, info.columns),
+                   tuple(library.items(dataset_id) if items is None else items))
 
 
 class Labeling:
@@ -144,22 +141,13 @@ class Labeling:
     def plan(self, items: Sequence[Item], prompt: CriteriaPrompt, reviewed: Sequence[tuple[str, Label]],
              judges: Sequence[JudgeSpec] | None = None):
         dataset = task_dataset(self.library, self.info.dataset_id, self.kind, items)
-        calls = plan_calls(dataset, judges or self.judges, [prompt], examples_for=self.examples_for(reviewed))
-        # Keys per item: two rows with the same text (an upload may repeat one) still get a label each.
-        return [dataclasses.replace(c, key=hashlib.sha256(f"{c.key}\0{c.item_id}".encode()).hexdigest())
-                for c in calls]
+        return plan_calls(dataset, judges or self.judges, [prompt],
+                          PlanOptions(examples_for=self.examples_for(reviewed), key_per_item=True))
 
     def judge(self, items: Sequence[Item], prompt: CriteriaPrompt, reviewed: Sequence[tuple[str, Label]],
               sink: JudgmentSink | None = None, run_id: str | None = None) -> list[Judgment]:
         """Judge `items` with every judge of the labeling; returns the judgments (also given to `sink`)."""
-        sink = sink or MemorySink()
-        calls = self.plan(items, prompt, reviewed)
-        cache = ResponseCache(self.library.cache_path)
-        try:
-            run_coroutine(Runner(sink, cache, run_id or self.id, progress=False).run(calls))
-        finally:
-            cache.close()
-        return sink.judgments if isinstance(sink, MemorySink) else []
+        return judge_now(self.plan(items, prompt, reviewed), self.library.cache_path, run_id or self.id, sink)
 
     def verdicts(self, judgments: Sequence[Judgment]) -> dict[str, ItemVerdict]:
         return item_verdicts(judgments, self.kind, self.judges[0].name)

@@ -16,8 +16,8 @@ from judgebench.judges.llm import (
     ModelReply, ModelRequest, api_key_missing, complete, cost_per_call, count_prompt_tokens,
 )
 from judgebench.run.cache import ResponseCache
-from judgebench.run.plan import PlannedCall, plan_calls
-from judgebench.run.runner import Runner
+from judgebench.run.plan import PlannedCall, PlanOptions, plan_calls
+from judgebench.run.session import judge_calls
 from judgebench.run.store import RunStore, provenance
 from judgebench.run.summary import summarize
 from judgebench.run.workers import WorkerPool
@@ -51,8 +51,8 @@ def prepare(config: RunConfig, dataset: Dataset | None = None, example_pool: Seq
     """Everything that can fail on bad input, before a single model call. A caller that already
     holds the items (a split of them, say) passes them as `dataset`."""
     dataset = dataset or load_dataset(config.dataset)
-    calls = plan_calls(dataset, config.judges, [config.prompt], config.few_shot_k, config.few_shot_seed,
-                       example_pool)
+    calls = plan_calls(dataset, config.judges, [config.prompt],
+                       PlanOptions(config.few_shot_k, config.few_shot_seed, example_pool))
     return dataset, calls
 
 
@@ -150,20 +150,16 @@ def execute(config: RunConfig, out: TextIO = sys.stdout, *, dataset: Dataset | N
         workers = worker_count(config, calls)
         pool = WorkerPool.start(workers) if workers else None
     store = RunStore(config.output_dir)
-    cache = None
     try:
         store.open(manifest(config, dataset, calls), dataset.items)
-        cache = ResponseCache(config.cache_path)
-        runner = Runner(store, cache, config.run_id, progress=config.progress, pool=pool)
-        stats = asyncio.run(runner.run(calls))
+        stats = asyncio.run(judge_calls(calls, store, config.cache_path, config.run_id, progress=config.progress,
+                                        pool=pool))
     except KeyboardInterrupt:
         store.close()
         print(f"\ninterrupted: finished judgments are saved in {config.output_dir}; "
               "run the same command again to resume", file=out)
         raise
     finally:
-        if cache is not None:
-            cache.close()
         if pool is not None:
             pool.terminate()
     summary = summarize(config.run_id, store.load(), stats)
