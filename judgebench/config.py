@@ -182,7 +182,7 @@ class RunConfig:
     workers: int | None          # processes for remote calls; None = decide from the workload
     raw: dict[str, Any]
     executor: str = "local"      # local | ray: where model calls run; results are the same either way
-    ray: Any = None              # RaySettings when executor == "ray"
+    ray: RaySettings | None = None   # when executor == "ray"
 
     def fingerprint(self) -> str:
         """Identity of the experiment: a resumed run must have the same one."""
@@ -239,8 +239,6 @@ def _executor(raw: Mapping[str, Any]) -> dict[str, Any]:
         raise ConfigError(f"executor must be local or ray, got {executor!r}")
     if executor == "local":
         return {"executor": "local", "ray": None}
-    from judgebench.run.ray_pool import settings_from
-
     try:
         return {"executor": "ray", "ray": settings_from(raw.get("ray"))}
     except (TypeError, ValueError) as exc:
@@ -271,6 +269,27 @@ def default_run_id(raw: Mapping[str, Any]) -> str:
                                        sort_keys=True, default=str).encode()).hexdigest()[:8]
     slug = re.sub(r"[^\w.+-]+", "_", f"{dataset.get('name', 'data')}-{prompt_name}-{judge_names}")[:80]
     return f"{slug}-{digest}"
+
+
+@dataclass(frozen=True)
+class RaySettings:
+    address: str | None = None        # None: a new local Ray instance; "auto" or "ray://host:10001": a cluster
+    workers: int = 2                  # actors
+    concurrency: int = 32             # calls in flight per actor
+    cpus_per_worker: float = 0.5      # scheduling only: the calls wait on the network, not the CPU
+    gpus_per_worker: float = 0.0      # for local models on GPU nodes
+
+
+def settings_from(options: dict[str, Any] | None) -> RaySettings:
+    options = dict(options or {})
+    unknown = set(options) - set(RaySettings.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"ray: unknown option(s) {', '.join(sorted(unknown))}; "
+                         f"allowed: {', '.join(RaySettings.__dataclass_fields__)}")
+    settings = RaySettings(**options)
+    if settings.workers < 1 or settings.concurrency < 1:
+        raise ValueError("ray: workers and concurrency must be >= 1")
+    return settings
 
 
 # --- Hydra schemas: unknown keys are errors, MISSING marks required fields ---------------------

@@ -179,7 +179,7 @@ def merge_votes(sources: Iterable[str | Path]) -> list[Vote]:
 
 def default_votes() -> list[Vote]:
     """The votes in the default library's arena.sqlite, if there is one."""
-    from judgebench.label.library import default_home
+    from judgebench.home import default_home
 
     path = default_home() / DB_NAME
     return BallotBox(path).votes() if path.exists() else []

@@ -20,7 +20,7 @@ def arena_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     from judgebench.arena.ballots import BallotBox, VoteError, read_votes
-    from judgebench.label.library import default_home
+    from judgebench.home import default_home
 
     box = BallotBox(args.home or default_home())
     try:

@@ -7,45 +7,16 @@ The runner sees plain `ModelRequest` / `ModelReply` records and two kinds of fai
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import dataclasses
 import functools
 import logging
 import math
 import os
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from judgebench.judges import local
-
-
-@dataclass(frozen=True)
-class ModelRequest:
-    model: str
-    messages: Sequence[Mapping[str, str]]
-    params: Mapping[str, Any]
-    api_base: str | None = None
-    api_key_env: str | None = None
-    timeout_s: float = 60.0
-    logprobs: bool = False
-    verdict_choices: tuple[str, ...] | None = None   # lets the local judge score instead of generate
-
-
-@dataclass(frozen=True)
-class ModelReply:
-    text: str | None
-    prompt_tokens: int | None
-    completion_tokens: int | None
-    cost_usd: float | None
-    logprobs: list[dict[str, Any]] | None = None
-
-
-class CallError(Exception):
-    def __init__(self, message: str, *, retryable: bool, status: int | None = None,
-                 retry_after: float | None = None, fatal: bool = False):
-        super().__init__(message)
-        self.retryable, self.status, self.retry_after, self.fatal = retryable, status, retry_after, fatal
+from judgebench.judges.calls import CallError, ModelReply, ModelRequest
+from judgebench.judges.providers import PROVIDERS, provider_of
 
 
 @functools.cache
@@ -58,8 +29,9 @@ def _litellm():
     litellm.suppress_debug_info = True
     litellm.drop_params = True          # a provider without e.g. logprobs just doesn't return them
     litellm.telemetry = False
-    litellm.custom_provider_map = [{"provider": "local", "custom_handler": _local_provider(litellm)()},
-                                   {"provider": "distilled", "custom_handler": _distilled_provider(litellm)()}]
+    # The in-process providers (local/, distilled/, ...) as litellm custom handlers, imported only now.
+    litellm.custom_provider_map = [{"provider": name, "custom_handler": PROVIDERS.get(name).handler(litellm)}
+                                   for name in PROVIDERS]
     _skip_unused_bookkeeping(litellm)
     return litellm
 
@@ -107,73 +79,6 @@ def _skip_unused_bookkeeping(litellm) -> None:
     response_cost_calculator._judgebench = True
     Logging.response_cost_calculator = response_cost_calculator
     Logging.async_success_handler = async_success_handler
-
-
-def _local_provider(litellm):
-    from litellm.types.utils import ChatCompletionTokenLogprob, ChoiceLogprobs, TopLogprob, Usage
-
-    class LocalProvider(litellm.CustomLLM):
-        async def acompletion(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
-                              encoding, api_key, logging_obj, optional_params, acompletion=None,
-                              litellm_params=None, logger_fn=None, headers={}, timeout=None, client=None):
-            choices = ((litellm_params or {}).get("metadata") or {}).get("verdict_choices")
-            engine = local.engine()
-            try:
-                if choices:
-                    result = await asyncio.to_thread(engine.score, model, messages, choices)
-                else:
-                    result = await asyncio.to_thread(
-                        engine.generate, model, messages, int(optional_params.get("max_tokens") or 256),
-                        float(optional_params.get("temperature") or 0.0), optional_params.get("seed"))
-            except local.LocalModelError as exc:
-                raise litellm.BadRequestError(str(exc), model=model, llm_provider="local") from None
-            model_response.choices[0].message.content = result.text
-            if result.choice_logprobs:
-                tops = [TopLogprob(token=c, logprob=lp) for c, lp in result.choice_logprobs.items()]
-                model_response.choices[0].logprobs = ChoiceLogprobs(content=[ChatCompletionTokenLogprob(
-                    token=result.text, logprob=result.choice_logprobs[result.text], top_logprobs=tops)])
-            model_response.model = f"local/{model}"
-            model_response.usage = Usage(prompt_tokens=result.prompt_tokens,
-                                         completion_tokens=result.completion_tokens,
-                                         total_tokens=result.prompt_tokens + result.completion_tokens)
-            return model_response
-
-    return LocalProvider
-
-
-def _distilled_provider(litellm):
-    from litellm.types.utils import ChatCompletionTokenLogprob, ChoiceLogprobs, TopLogprob, Usage
-
-    @functools.lru_cache(maxsize=16)
-    def evaluator(name: str):
-        from judgebench.distill.model import load
-        return load(name)[0]
-
-    class DistilledProvider(litellm.CustomLLM):
-        """A distilled binary evaluator: it reads the rendered criteria prompt and answers Yes or No."""
-
-        async def acompletion(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
-                              encoding, api_key, logging_obj, optional_params, acompletion=None,
-                              litellm_params=None, logger_fn=None, headers={}, timeout=None, client=None):
-            from judgebench.distill.model import DistillError
-            try:
-                classifier = evaluator(model)
-            except DistillError as exc:
-                raise litellm.BadRequestError(str(exc), model=model, llm_provider="distilled") from None
-            text = [m["content"] for m in messages if m["role"] == "user"][-1]
-            p_yes = float(classifier.predict_proba([text])[0][list(classifier.classes_).index(1)])
-            answer = "Yes" if p_yes >= 0.5 else "No"
-            logprob = {"Yes": math.log(max(p_yes, 1e-12)), "No": math.log(max(1 - p_yes, 1e-12))}
-            model_response.choices[0].message.content = answer
-            model_response.choices[0].logprobs = ChoiceLogprobs(content=[ChatCompletionTokenLogprob(
-                token=answer, logprob=logprob[answer],
-                top_logprobs=[TopLogprob(token=t, logprob=lp) for t, lp in logprob.items()])])
-            model_response.model = f"distilled/{model}"
-            model_response.usage = Usage(prompt_tokens=len(text.split()), completion_tokens=1,
-                                         total_tokens=len(text.split()) + 1)
-            return model_response
-
-    return DistilledProvider
 
 
 def warm_up() -> None:
@@ -281,7 +186,8 @@ def count_prompt_tokens(model: str, messages: Sequence[Mapping[str, str]]) -> in
 
 def cost_per_call(model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
     """Price from litellm's bundled cost map; None when the model is not in it."""
-    if model.startswith(("local/", "distilled/")):
+    provider = provider_of(model)
+    if provider is not None and provider.free:
         return 0.0
     prices = _prices(model)
     if prices is None:

@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from judgebench.judges.providers import provider_of
+
 # Keys that would put a secret into configs and results; keys come from the environment only.
 SECRET_PARAMS = ("api_key", "key", "token", "authorization", "password", "secret")
 
@@ -37,13 +39,16 @@ class JudgeSpec:
             raise ValueError(f"judge {self.name!r}: samples and concurrency must be >= 1, max_retries >= 0")
 
     @property
-    def is_local(self) -> bool:
-        return self.model.startswith("local/")
+    def scores_choices(self) -> bool:
+        """Picks among the kind's fixed answers in one forward pass instead of writing a reply."""
+        provider = provider_of(self.model)
+        return provider is not None and provider.scores_choices
 
     @property
     def in_process(self) -> bool:
         """Runs inside judgebench (llama.cpp or a distilled evaluator): no HTTP, no worker processes."""
-        return self.model.startswith(("local/", "distilled/"))
+        provider = provider_of(self.model)
+        return provider is not None and provider.in_process
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self) | {"params": dict(self.params)}

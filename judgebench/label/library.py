@@ -13,7 +13,6 @@ terminal review and a background job can use the file at the same time.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import sqlite3
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from judgebench.data.schema import Item, Label
+from judgebench.home import default_home
 from judgebench.kinds import TaskKind, kind_from
 from judgebench.sqlite import connect
 
@@ -68,18 +68,6 @@ FINAL_STATES = ("cancelled", "completed", "failed")
 
 class LibraryError(ValueError):
     pass
-
-
-def default_home() -> Path:
-    """$JUDGEBENCH_HOME; else a `.judgebench/` folder in the current project; else the user's data directory."""
-    if os.environ.get("JUDGEBENCH_HOME"):
-        return Path(os.environ["JUDGEBENCH_HOME"])
-    project = Path.cwd() / ".judgebench"
-    if project.is_dir():
-        return project
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("judgebench", appauthor=False))
 
 
 def new_id(prefix: str) -> str:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
-from judgebench.judges.llm import ModelReply
+from judgebench.judges.calls import ModelReply
 
 _BATCH = 500
 FLUSH_EVERY = 256

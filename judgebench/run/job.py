@@ -12,9 +12,8 @@ from typing import Any, Sequence, TextIO
 from judgebench.config import RunConfig
 from judgebench.data.load import load_dataset
 from judgebench.data.schema import Dataset, Item
-from judgebench.judges.llm import (
-    ModelReply, ModelRequest, api_key_missing, complete, cost_per_call, count_prompt_tokens,
-)
+from judgebench.judges.calls import ModelReply, ModelRequest
+from judgebench.judges.llm import api_key_missing, complete, cost_per_call, count_prompt_tokens
 from judgebench.run.cache import ResponseCache
 from judgebench.run.plan import PlannedCall, PlanOptions, plan_calls
 from judgebench.run.session import judge_calls

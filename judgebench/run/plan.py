@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 from judgebench.data.schema import Dataset, Item, Label
-from judgebench.judges.llm import ModelRequest
+from judgebench.judges.calls import ModelRequest
 from judgebench.judges.prompts import (
     CriteriaPrompt, example_queues, pick_examples, render_messages, swap_sides, validate_prompt,
 )
@@ -62,9 +62,9 @@ def plan_calls(dataset: Dataset, judges: Sequence[JudgeSpec], prompts: Sequence[
     queues = [q[:k + 1] for q in example_queues(pool, spec.kind, options.few_shot_seed)]
     calls: list[PlannedCall] = []
     for judge in judges:
-        scores = judge.is_local and options.local_writes is None
-        params = dict(judge.params) if scores or not judge.is_local else {"max_tokens": options.local_writes} | dict(
-            judge.params)
+        scores = judge.scores_choices and options.local_writes is None
+        params = dict(judge.params) if scores or not judge.scores_choices else \
+            {"max_tokens": options.local_writes} | dict(judge.params)
         choices = tuple(spec.kind.choices()) if scores else None
         orders = spec.kind.orders(judge.both_orders)
         for prompt in prompts:

@@ -13,23 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 
-from judgebench.judges.llm import CallError, ModelReply, ModelRequest
+from judgebench.config import RaySettings
+from judgebench.judges.calls import CallError, ModelReply, ModelRequest
 
 # A call whose worker died is sent again this many times (to whichever worker is least busy).
 MAX_RESENDS = 20
 RESEND_PAUSE_S = 0.2
-
-
-@dataclass(frozen=True)
-class RaySettings:
-    address: str | None = None        # None: a new local Ray instance; "auto" or "ray://host:10001": a cluster
-    workers: int = 2                  # actors
-    concurrency: int = 32             # calls in flight per actor
-    cpus_per_worker: float = 0.5      # scheduling only: the calls wait on the network, not the CPU
-    gpus_per_worker: float = 0.0      # for local models on GPU nodes
 
 
 def _worker_class():
@@ -129,15 +120,3 @@ class RayPool:
             ray.kill(actor)
         if self._shutdown_ray:
             ray.shutdown()
-
-
-def settings_from(options: dict[str, Any] | None) -> RaySettings:
-    options = dict(options or {})
-    unknown = set(options) - set(RaySettings.__dataclass_fields__)
-    if unknown:
-        raise ValueError(f"ray: unknown option(s) {', '.join(sorted(unknown))}; "
-                         f"allowed: {', '.join(RaySettings.__dataclass_fields__)}")
-    settings = RaySettings(**options)
-    if settings.workers < 1 or settings.concurrency < 1:
-        raise ValueError("ray: workers and concurrency must be >= 1")
-    return settings

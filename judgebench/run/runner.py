@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Protocol, Sequence
 
 from tqdm import tqdm
 
-from judgebench.judges.llm import CallError, ModelReply, complete
+from judgebench.judges.calls import CallError, ModelReply
+from judgebench.judges.llm import complete
 from judgebench.judges.parse import ParseFailure, choice_probabilities
 from judgebench.run.cache import ResponseCache
 from judgebench.run.plan import PlannedCall

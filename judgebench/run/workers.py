@@ -21,7 +21,8 @@ import signal
 import multiprocessing
 from typing import Any
 
-from judgebench.judges.llm import CallError, ModelReply, ModelRequest, complete, warm_up
+from judgebench.judges.calls import CallError, ModelReply, ModelRequest
+from judgebench.judges.llm import complete, warm_up
 
 
 def _error_dict(exc: CallError) -> dict[str, Any]:

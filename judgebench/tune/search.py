@@ -22,7 +22,7 @@ import yaml
 
 from judgebench.config import RunConfig
 from judgebench.data.schema import Dataset, Item
-from judgebench.judges.llm import CallError, ModelRequest
+from judgebench.judges.calls import CallError, ModelRequest
 from judgebench.judges.prompts import CriteriaPrompt, PromptError, validate_prompt
 from judgebench.judges.spec import JudgeSpec
 from judgebench.kinds import TaskKind

@@ -4,7 +4,8 @@ import asyncio
 
 import pytest
 
-from judgebench.judges.llm import CallError, ModelRequest, complete, cost_per_call
+from judgebench.judges.calls import CallError, ModelRequest
+from judgebench.judges.llm import complete, cost_per_call
 
 
 def request(server, **extra):

@@ -1,4 +1,4 @@
-from judgebench.judges.llm import ModelReply
+from judgebench.judges.calls import ModelReply
 from judgebench.run.cache import FLUSH_EVERY, ResponseCache
 
 

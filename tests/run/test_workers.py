@@ -6,7 +6,7 @@ import signal
 
 import pandas as pd
 
-from judgebench.judges.llm import CallError, ModelRequest
+from judgebench.judges.calls import CallError, ModelRequest
 from judgebench.run.job import execute, worker_count
 from judgebench.run.plan import plan_calls
 from judgebench.run.workers import WorkerPool
