@@ -19,13 +19,14 @@ import yaml
 from omegaconf import MISSING
 
 from judgebench.data.schema import ColumnSpec, DatasetSpec, LabelSpec
+from judgebench.errors import UserError
 from judgebench.kinds import KINDS, TaskKind, kind_from
 from judgebench.judges.prompts import CriteriaPrompt
 from judgebench.judges.spec import JudgeSpec
 from judgebench.registry import unknown_name
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError, ValueError):
     pass
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from judgebench.arena.votes import CHOICES, Vote, pair_key
+from judgebench.errors import UserError
 from judgebench.sqlite import connect
 
 DB_NAME = "arena.sqlite"
@@ -32,7 +33,7 @@ CREATE TABLE IF NOT EXISTS votes (
 """
 
 
-class VoteError(ValueError):
+class VoteError(UserError, ValueError):
     pass
 
 

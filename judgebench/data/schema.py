@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+from judgebench.errors import UserError
 # Human and judge labels share one value space per task kind (see judgebench.kinds).
 from judgebench.kinds.base import Label, TaskKind
 
 
-class DataError(ValueError):
+class DataError(UserError, ValueError):
     """Bad input data, located by file, row and column so the user can fix it."""
 
     def __init__(self, message: str, *, path: str | None = None, row: int | None = None,

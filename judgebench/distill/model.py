@@ -21,6 +21,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from judgebench.data.schema import Dataset
+from judgebench.errors import UserError
 from judgebench.judges.prompts import CriteriaPrompt, render_messages
 from judgebench.metrics.catalog import confusion_intervals
 from judgebench.kinds import BINARY
@@ -28,7 +29,7 @@ from judgebench.kinds import BINARY
 LABEL_SOURCES = ("human", "judge", "both")
 
 
-class DistillError(ValueError):
+class DistillError(UserError, ValueError):
     pass
 
 

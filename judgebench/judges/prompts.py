@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from judgebench.data.schema import Item, Label
+from judgebench.errors import UserError
 from judgebench.kinds import TaskKind
 
 
-class PromptError(ValueError):
+class PromptError(UserError, ValueError):
     pass
 
 

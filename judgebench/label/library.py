@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from judgebench.data.schema import Item, Label
+from judgebench.errors import UserError
 from judgebench.home import default_home
 from judgebench.kinds import TaskKind, kind_from
 from judgebench.sqlite import connect
@@ -66,7 +67,7 @@ JOB_STATES = ("queued", "running", "cancelling", "cancelled", "completed", "fail
 FINAL_STATES = ("cancelled", "completed", "failed")
 
 
-class LibraryError(ValueError):
+class LibraryError(UserError, ValueError):
     pass
 
 

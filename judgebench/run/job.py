@@ -12,6 +12,7 @@ from typing import Any, Sequence, TextIO
 from judgebench.config import RunConfig
 from judgebench.data.load import load_dataset
 from judgebench.data.schema import Dataset, Item
+from judgebench.errors import UserError
 from judgebench.judges.calls import ModelReply, ModelRequest
 from judgebench.judges.llm import api_key_missing, complete, cost_per_call, count_prompt_tokens
 from judgebench.run.cache import ResponseCache
@@ -29,7 +30,7 @@ AUTO_WORKERS_MIN_CALLS = 300
 CALLS_PER_WORKER = 8
 
 
-class PreflightError(RuntimeError):
+class PreflightError(UserError, RuntimeError):
     pass
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from judgebench.data.schema import Label
+from judgebench.errors import UserError
 
 SCHEMA_VERSION = 1
 
 
-class SchemaError(ValueError):
+class SchemaError(UserError, ValueError):
     pass
 
 

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from judgebench.data.schema import Item
+from judgebench.errors import UserError
 from judgebench.run.records import SCHEMA_VERSION, Judgment, SchemaError
 
 JUDGMENTS = "judgments.jsonl"
 
 
-class RunConflict(RuntimeError):
+class RunConflict(UserError, RuntimeError):
     pass
 
 

@@ -36,13 +36,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from judgebench.errors import UserError
+
 SCHEMA_VERSION = 2
 UNDEFINED = "undefined for these items (a constant side, an absent class, or no items)"
 NO_INTERVAL = "reported without an interval (a value above the item level)"
 NO_RESAMPLE = "no resample gave a defined value"
 
 
-class ScorecardError(ValueError):
+class ScorecardError(UserError, ValueError):
     pass
 
 

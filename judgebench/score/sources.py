@@ -10,6 +10,7 @@ from typing import Any, Mapping, Sequence
 from judgebench.data.load import field_value
 from judgebench.data.readers import read_file
 from judgebench.data.schema import DataError, Dataset, Item, Label
+from judgebench.errors import UserError
 from judgebench.kinds import LabelError, TaskKind, kind_from
 from judgebench.run.records import SCHEMA_VERSION, Judgment
 from judgebench.run.store import RunStore
@@ -43,6 +44,10 @@ class RunFolder:
 def read_run(directory: str | Path) -> RunFolder:
     """Sample 0 of each judge x prompt becomes its verdicts (the AB order, and BA flipped back)."""
     directory = Path(directory)
+    if not (directory / "manifest.json").is_file():
+        what = "does not exist" if not directory.exists() else "holds no manifest.json"
+        raise DataError(f"{directory} is not a run folder: it {what}. A run folder is what `judgebench run` writes "
+                        "(results/<run_id>/ with manifest.json, items.jsonl and judgments.jsonl)")
     manifest = json.loads((directory / "manifest.json").read_text())
     if manifest.get("schema_version") != SCHEMA_VERSION:
         raise DataError(f"schema version {manifest.get('schema_version')!r} is not supported",
@@ -117,6 +122,6 @@ def parse_pairs(pairs: Sequence[str], what: str) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.rpartition("=")
         if not sep:
-            raise ValueError(f"{what} takes KEY=VALUE, got {pair!r}")
+            raise UserError(f"{what} takes KEY=VALUE, got {pair!r}")
         out[key] = value
     return out

@@ -94,7 +94,7 @@ async def _wait_while_held(state: _State) -> None:
         state.held -= 1
 
 
-def make_app(state: _State) -> web.Application:
+def _chat(state: _State):
     async def chat(request: web.Request) -> web.StreamResponse:
         state.requests += 1
         state.auth.append(request.headers.get("Authorization", ""))
@@ -138,6 +138,12 @@ def make_app(state: _State) -> web.Application:
             "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(text.split()),
                       "total_tokens": prompt_tokens + len(text.split())},
         })
+
+    return chat
+
+
+def make_app(state: _State) -> web.Application:
+    chat = _chat(state)
 
     async def control(request: web.Request) -> web.Response:
         state.config.update(await request.json())

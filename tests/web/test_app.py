@@ -6,7 +6,8 @@ from fastapi.testclient import TestClient
 
 from judgebench.label.library import Library
 from judgebench.web.app import create_app
-from judgebench.web.serve import is_loopback, serve_main
+from judgebench.cli import main as cli_main
+from judgebench.cli.serve import is_loopback
 from tests.label.conftest import rows, script, write_csv
 from tests.web.conftest import LOCAL
 
@@ -82,5 +83,5 @@ def test_token_is_required_when_given(tmp_path):
 def test_other_addresses_need_a_token(capsys):
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
-    assert serve_main(["--host", "0.0.0.0", "--token", ""]) == 2
+    assert cli_main(["serve", "--host", "0.0.0.0", "--token", ""]) == 2
     assert "give a token" in capsys.readouterr().err

@@ -14,7 +14,7 @@ from judgebench.label.jobs import submit_job
 from judgebench.label.library import Library
 from judgebench.label.workflow import criteria, judges_from, start_labeling
 from judgebench.web.guard import host_name, same_origin
-from judgebench.web.serve import allowed_hosts
+from judgebench.cli.serve import allowed_hosts
 from tests.label.conftest import rows, script, scripted_judge, write_csv
 from tests.web.conftest import LOCAL
 from tests.web.test_app import upload

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-
-EXIT_BAD_INPUT = 2
 
 
-def arena_main(argv: list[str]) -> int:
+def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="judgebench arena", description=__doc__.split(": ", 1)[1])
     sub = parser.add_subparsers(dest="command", required=True)
     export = sub.add_parser("export", help="write every vote to a JSONL file")
@@ -19,18 +16,14 @@ def arena_main(argv: list[str]) -> int:
         p.add_argument("--home", default=None, help="library folder holding arena.sqlite")
     args = parser.parse_args(argv)
 
-    from judgebench.arena.ballots import BallotBox, VoteError, read_votes
+    from judgebench.arena.ballots import BallotBox, read_votes
     from judgebench.home import default_home
 
     box = BallotBox(args.home or default_home())
-    try:
-        if args.command == "export":
-            print(f"wrote {box.export(args.output)} votes to {args.output}")
-        else:
-            for path in args.files:
-                added, skipped = box.import_votes(read_votes(path))
-                print(f"{path}: {added} votes added, {skipped} already here")
-    except VoteError as exc:
-        print(f"judgebench: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    if args.command == "export":
+        print(f"wrote {box.export(args.output)} votes to {args.output}")
+    else:
+        for path in args.files:
+            added, skipped = box.import_votes(read_votes(path))
+            print(f"{path}: {added} votes added, {skipped} already here")
     return 0

@@ -6,11 +6,10 @@ import argparse
 import ipaddress
 import os
 import secrets
-import sys
 
+from judgebench.errors import UserError
 from judgebench.web.guard import LOOPBACK_NAMES
 
-EXIT_BAD_INPUT = 2
 DEFAULT_ARENA_JUDGES = ("local_smollm2", "local_gemma3")
 
 
@@ -31,7 +30,7 @@ def allowed_hosts(bind: str, extra: list[str]) -> list[str] | None:
     return [*LOOPBACK_NAMES, *([] if bind in ("0.0.0.0", "::") else [bind]), *extra]
 
 
-def serve_main(argv: list[str]) -> int:
+def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="judgebench serve", description=(
         "The web page: upload datasets, review the judge's labels, run and download full labeling jobs."))
     parser.add_argument("--host", default="127.0.0.1")
@@ -50,9 +49,8 @@ def serve_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     token = secrets.token_urlsafe(24) if args.token == "auto" else args.token
     if not is_loopback(args.host) and not token:
-        print(f"judgebench: serving on {args.host} makes the page reachable from other machines; give a token "
-              "(--token SECRET, --token auto, or $JUDGEBENCH_TOKEN)", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise UserError(f"serving on {args.host} makes the page reachable from other machines; give a token "
+                        "(--token SECRET, --token auto, or $JUDGEBENCH_TOKEN)")
 
     import uvicorn
 

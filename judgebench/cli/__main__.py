@@ -1,0 +1,5 @@
+import sys
+
+from judgebench.cli import main
+
+sys.exit(main())

@@ -1,0 +1,84 @@
+"""`judgebench score`: agreement with the humans, with intervals, from a run or recorded verdicts."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="judgebench score", description=(
+        "Score judges against the human labels: a run folder, or recorded verdicts brought along "
+        "(a column of the dataset itself, or a JSONL / CSV / Parquet file). No model is called."))
+    parser.add_argument("run", nargs="?", help="a results/<run_id> folder")
+    parser.add_argument("--dataset", help="a shipped dataset config, for recorded verdicts")
+    parser.add_argument("--data-root", help="where the datasets live (default: as conf/config.yaml)")
+    parser.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE", help="keep matching items")
+    parser.add_argument("--dataset-column", help="a field of the dataset that holds a judge's verdicts")
+    parser.add_argument("--verdicts", help="a file of recorded verdicts, one row per item")
+    parser.add_argument("--id-column", default="id", help="the item id field in --verdicts")
+    parser.add_argument("--column", help="the verdict field in --verdicts")
+    parser.add_argument("--second-column", help="the verdict on the swapped order (pairwise)")
+    parser.add_argument("--second-raw", action="store_true", help="--second-column is as the judge said it: flip it")
+    parser.add_argument("--verdict-where", action="append", default=[], metavar="FIELD=VALUE",
+                        help="keep matching rows of --verdicts")
+    parser.add_argument("--map", action="append", default=[], metavar="RAW=LABEL", help="translate verdict values")
+    parser.add_argument("--name", help="the judge's name in the report")
+    parser.add_argument("--policy", default="count_as_wrong", choices=["count_as_wrong", "exclude"])
+    parser.add_argument("--resamples", type=int, default=1000)
+    parser.add_argument("--confidence", type=float, default=0.95)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cluster", help="resample whole groups sharing this item field")
+    parser.add_argument("--json", help="also write the Scorecard here (strict JSON, documented in score/scorecard.py)")
+    return parser
+
+
+def recorded(args: argparse.Namespace):
+    """The dataset's items and the verdicts recorded in one of its columns or in a file."""
+    from judgebench.config import named_dataset
+    from judgebench.data.load import load_dataset
+    from judgebench.data.schema import DataError
+    from judgebench.score import sources
+
+    mapping = sources.parse_pairs(args.map, "--map")
+    extra = {args.dataset_column: args.dataset_column} if args.dataset_column else None
+    spec = named_dataset(args.dataset, data_root=args.data_root, extra_columns=extra,
+                         overrides={"where": sources.parse_pairs(args.where, "--where")} if args.where else None)
+    dataset = load_dataset(spec)
+    items = list(dataset.items)
+    if args.dataset_column:
+        judges = [sources.from_dataset_column(dataset, args.dataset_column, mapping)]
+    else:
+        judges = [sources.from_file(args.verdicts, dataset.kind, id_column=args.id_column, column=args.column,
+                                    mapping=mapping, second_column=args.second_column,
+                                    second_is_raw=args.second_raw, name=args.name,
+                                    where=sources.parse_pairs(args.verdict_where, "--verdict-where"))]
+        wanted = set(judges[0].first)
+        items = [i for i in items if i.item_id in wanted]
+        if not items:
+            raise DataError("no verdict matches an item id of the dataset", path=args.verdicts)
+    if args.name:
+        judges = [dataclasses.replace(j, name=args.name) for j in judges]
+    return dataset.kind, items, judges
+
+
+def main(argv: list[str]) -> int:
+    command = parser()
+    args = command.parse_args(argv)
+    from judgebench.score import sources
+    from judgebench.score.report import format_scores, score_all
+    from judgebench.score.scorecard import write_scorecard
+    from judgebench.score.table import ScoreOptions
+
+    if args.run:
+        kind, items, judges = sources.from_run(args.run)
+    elif args.dataset and (args.dataset_column or (args.verdicts and args.column)):
+        kind, items, judges = recorded(args)
+    else:
+        command.error("give a run folder, or --dataset with --dataset-column or --verdicts and --column")
+    result = score_all(kind, items, judges, ScoreOptions(args.policy, args.resamples, args.confidence, args.seed,
+                                                         args.cluster))
+    print(format_scores(result))
+    if args.json:
+        write_scorecard(result, args.json)
+    return 0

@@ -1,0 +1,91 @@
+"""The web API's LLM Judge++ loop: the form's choices, start a labeling, its state, change the prompt,
+submit reviews, the next batch."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from fastapi import APIRouter, Body
+
+from judgebench.config import ConfigError, group_names, load_group_entry
+from judgebench.label.library import Library
+from judgebench.label.workflow import Labeling, builtin_metrics, criteria, judges_from, start_labeling
+
+
+def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
+    router = APIRouter(prefix="/api")
+
+    @router.get("/options")
+    def options():
+        metrics = [{"name": name, "description": description,
+                    "template": load_group_entry("prompt", name)["template"]}
+                   for name, description in builtin_metrics().items()]
+        return {"metrics": metrics, "judges": group_names("judge", judge_dirs)}
+
+    @router.get("/labelings")
+    def labelings():
+        return [_labeling_summary(library, info.labeling_id) for info in library.labelings()]
+
+    @router.post("/labelings")
+    def start(body: dict[str, Any] = Body(...)):
+        prompt = criteria(body.get("criteria") or body.get("metric") or None, template=body.get("template") or None,
+                          system=body.get("system") or "", kind=body.get("kind") or "binary")
+        names = body.get("judges") or body.get("judge") or None
+        names = [names] if isinstance(names, str) else names
+        if names is not None and not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+            # Inline specs could send a server-side API key to any api_base: names of configured judges only.
+            raise ConfigError("choose judges by name (conf/judge or --judge-dir)")
+        labeling, _ = start_labeling(library, body["dataset_id"], prompt, judges_from(names, judge_dirs),
+                                     selection=body.get("selection") or "active",
+                                     few_shot_k=int(body.get("few_shot_k", 4)),
+                                     batch_size=int(body.get("batch_size", 16)))
+        return _labeling_state(labeling)
+
+    @router.get("/labelings/{labeling_id}")
+    def labeling_state(labeling_id: str):
+        return _labeling_state(Labeling(library, labeling_id))
+
+    @router.post("/labelings/{labeling_id}/prompt")
+    def change_prompt(labeling_id: str, body: dict[str, Any] = Body(...)):
+        labeling = Labeling(library, labeling_id)
+        labeling.change_prompt(str(body.get("template") or ""), body.get("system"))
+        return _labeling_state(labeling)
+
+    @router.post("/labelings/{labeling_id}/reviews")
+    def submit_reviews(labeling_id: str, body: dict[str, Any] = Body(...)):
+        labeling = Labeling(library, labeling_id)
+        changed = labeling.submit_reviews(dict(body.get("labels") or {}))
+        return {"changed": changed, **_labeling_state(labeling)}
+
+    @router.post("/labelings/{labeling_id}/next")
+    def next_batch(labeling_id: str):
+        labeling = Labeling(library, labeling_id)
+        labeling.next_batch()
+        return _labeling_state(labeling)
+
+    return router
+
+
+def _labeling_summary(library: Library, labeling_id: str) -> dict[str, Any]:
+    info = library.labeling(labeling_id)
+    dataset = library.dataset(info.dataset_id)
+    stored = library.prompt_version(labeling_id)
+    return {"labeling_id": labeling_id, "dataset_id": info.dataset_id, "dataset": f"{dataset.name}@{dataset.version}",
+            "kind": info.kind.name, "judge": info.judges[0]["name"], "prompt": stored.name,
+            "prompt_version": stored.version, "reviewed": len(library.reviews(labeling_id)),
+            "selection": info.selection}
+
+
+def _labeling_state(labeling: Labeling) -> dict[str, Any]:
+    library = labeling.library
+    stored, _ = labeling.prompt()
+    batch = labeling.current_batch()
+    return {
+        **_labeling_summary(library, labeling.id),
+        "template": stored.template, "system": stored.system, "n_items": len(labeling.items),
+        "batch": [{"item_id": e.item_id, "round": e.round, "position": e.position,
+                   "fields": dict(labeling.item(e.item_id).fields), "judge_label": e.judge_label,
+                   "judge_prob": e.judge_prob, "reason": e.reason, "uncertainty": e.uncertainty,
+                   "prompt_version": e.prompt_version} for e in batch],
+        "jobs": [j.to_dict() for j in library.jobs(labeling.info.dataset_id) if j.labeling_id == labeling.id],
+    }
