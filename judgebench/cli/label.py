@@ -129,7 +129,7 @@ def _cancel(library, args) -> None:
 
 def _resume(library, args) -> None:
     from judgebench.label.jobs import reopen_job, run_job, spawn_job, wait_for_job
-    from judgebench.label.library import FINAL_STATES
+    from judgebench.label.records import FINAL_STATES
 
     reopen_job(library, args.job)
     if not args.wait:

@@ -23,7 +23,8 @@ from judgebench.judges.prompts import CriteriaPrompt
 from judgebench.label.export import labeled_frame, latest_job, write_frame
 from judgebench.label.ingest import read_upload
 from judgebench.label.jobs import cancel_job, reopen_job, run_job, spawn_job, submit_job, wait_for_job
-from judgebench.label.library import DatasetInfo, Library, LibraryError
+from judgebench.label.library import Library, LibraryError
+from judgebench.label.records import DatasetInfo
 from judgebench.label.workflow import (
     BATCH_SIZE, DEFAULT_FEW_SHOT, DEFAULT_POOL, Labeling, criteria, judges_from, start_labeling,
 )

@@ -7,7 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from judgebench.label.library import JobInfo, Library, LibraryError
+from judgebench.label.library import Library, LibraryError
+from judgebench.label.records import JobInfo
 from judgebench.label.workflow import Labeling, item_verdicts
 from judgebench.run.records import Judgment
 

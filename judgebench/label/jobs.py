@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from judgebench.label.library import FINAL_STATES, JobInfo, Library, LibraryError
+from judgebench.label.library import Library, LibraryError
+from judgebench.label.records import FINAL_STATES, JobInfo
 from judgebench.label.workflow import Labeling
 from judgebench.run.records import Judgment
 from judgebench.run.session import judge_calls

@@ -18,7 +18,6 @@ import secrets
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -26,6 +25,9 @@ from judgebench.data.schema import Item, Label
 from judgebench.errors import UserError
 from judgebench.home import default_home
 from judgebench.kinds import TaskKind, kind_from
+from judgebench.label.records import (
+    FINAL_STATES, BatchEntry, DatasetInfo, JobInfo, LabelingInfo, PromptVersion, Review,
+)
 from judgebench.sqlite import connect
 
 SCHEMA_VERSION = 1
@@ -63,8 +65,6 @@ CREATE TABLE IF NOT EXISTS job_judgments (
     PRIMARY KEY (job_id, key));
 """
 
-JOB_STATES = ("queued", "running", "cancelling", "cancelled", "completed", "failed")
-FINAL_STATES = ("cancelled", "completed", "failed")
 
 
 class LibraryError(UserError, ValueError):
@@ -89,80 +89,6 @@ def dump_label(label: Label | None) -> str | None:
 
 def load_label(text: str | None) -> Label | None:
     return None if text is None else json.loads(text)
-
-
-@dataclass(frozen=True)
-class DatasetInfo:
-    dataset_id: str
-    name: str
-    version: int
-    source: str
-    columns: tuple[str, ...]
-    n_items: int
-    created: float
-
-
-@dataclass(frozen=True)
-class PromptVersion:
-    version: int
-    name: str
-    template: str
-    system: str
-
-
-@dataclass(frozen=True)
-class LabelingInfo:
-    labeling_id: str
-    dataset_id: str
-    kind: TaskKind
-    judges: tuple[dict[str, Any], ...]   # judge specs as dicts; the first labels, the others help select
-    few_shot_k: int
-    selection: str                       # active | random
-    pool_size: int
-    seed: int
-    created: float
-
-
-@dataclass(frozen=True)
-class BatchEntry:
-    round: int
-    position: int
-    item_id: str
-    prompt_version: int
-    judge_label: Label | None
-    judge_prob: float | None
-    reason: str | None
-    uncertainty: float | None
-
-
-@dataclass(frozen=True)
-class Review:
-    item_id: str
-    label: Label
-    judge_label: Label | None
-    round: int
-    prompt_version: int
-    reviewed: float
-
-
-@dataclass(frozen=True)
-class JobInfo:
-    job_id: str
-    labeling_id: str
-    dataset_id: str
-    prompt_version: int
-    status: str
-    total: int
-    done: int
-    created: float
-    started: float | None
-    finished: float | None
-    heartbeat: float | None
-    owner: str | None
-    error: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
 
 
 class Library:

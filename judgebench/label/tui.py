@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TextArea
 
 from judgebench.data.schema import Label
 from judgebench.kinds import TaskKind
-from judgebench.label.library import BatchEntry
+from judgebench.label.records import BatchEntry
 from judgebench.label.workflow import Labeling
 
 

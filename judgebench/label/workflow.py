@@ -16,7 +16,8 @@ from judgebench.data.schema import Dataset, DatasetSpec, Item, Label
 from judgebench.judges.prompts import CriteriaPrompt, validate_prompt
 from judgebench.judges.spec import JudgeSpec
 from judgebench.kinds import KINDS, LabelError, TaskKind, kind_from
-from judgebench.label.library import BatchEntry, LabelingInfo, Library, LibraryError, PromptVersion
+from judgebench.label.library import Library, LibraryError
+from judgebench.label.records import BatchEntry, LabelingInfo, PromptVersion
 from judgebench.label.select import (
     Candidate, SimilarExamples, combined_uncertainty, disagreement, item_text, pick_batch,
 )

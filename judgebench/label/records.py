@@ -1,0 +1,86 @@
+"""The library's records: what a dataset version, a labeling, a review batch entry, a review and a
+job are, as frozen dataclasses the library returns and the loop, the pages and the CLI read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from judgebench.kinds import Label, TaskKind
+
+JOB_STATES = ("queued", "running", "cancelling", "cancelled", "completed", "failed")
+FINAL_STATES = ("cancelled", "completed", "failed")
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    dataset_id: str
+    name: str
+    version: int
+    source: str
+    columns: tuple[str, ...]
+    n_items: int
+    created: float
+
+
+@dataclass(frozen=True)
+class PromptVersion:
+    version: int
+    name: str
+    template: str
+    system: str
+
+
+@dataclass(frozen=True)
+class LabelingInfo:
+    labeling_id: str
+    dataset_id: str
+    kind: TaskKind
+    judges: tuple[dict[str, Any], ...]   # judge specs as dicts; the first labels, the others help select
+    few_shot_k: int
+    selection: str                       # active | random
+    pool_size: int
+    seed: int
+    created: float
+
+
+@dataclass(frozen=True)
+class BatchEntry:
+    round: int
+    position: int
+    item_id: str
+    prompt_version: int
+    judge_label: Label | None
+    judge_prob: float | None
+    reason: str | None
+    uncertainty: float | None
+
+
+@dataclass(frozen=True)
+class Review:
+    item_id: str
+    label: Label
+    judge_label: Label | None
+    round: int
+    prompt_version: int
+    reviewed: float
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    job_id: str
+    labeling_id: str
+    dataset_id: str
+    prompt_version: int
+    status: str
+    total: int
+    done: int
+    created: float
+    started: float | None
+    finished: float | None
+    heartbeat: float | None
+    owner: str | None
+    error: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
