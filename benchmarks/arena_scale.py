@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from judgebench.arena.bradley_terry import BASE, SCALE, Battles, arena_ratings
+from judgebench.ratings.bradley_terry import BASE, SCALE, Battles, arena_ratings
 
 
 def main() -> None:

@@ -6,10 +6,10 @@ The few names a user imports; everything else lives in the subpackages.
     config = run_config({"dataset": load_group_entry("dataset", "demo_binary"), "judges": ["local_smollm2"]})
     summary = execute(config)
 
-    from judgebench import AutoEval, BuiltinMetrics          # LLM Judge++: label your own data
+    from judgebench import AutoEval, BuiltinCriteria         # LLM Judge++: label your own data
     client = AutoEval()
     dataset_id = client.add_dataset("data.csv", name="support")
-    job_id = client.label_dataset(dataset_id=dataset_id, prompt_template=BuiltinMetrics.FAITHFULNESS)
+    job_id = client.label_dataset(dataset_id=dataset_id, prompt_template=BuiltinCriteria.FAITHFULNESS)
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "AutoEval": "judgebench.label.api",
+    "BuiltinCriteria": "judgebench.label.api",
     "BuiltinMetrics": "judgebench.label.api",
     "CriteriaPrompt": "judgebench.judges.prompts",
     "DatasetSpec": "judgebench.data.schema",

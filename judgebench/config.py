@@ -108,6 +108,10 @@ def dataset_spec(data: Mapping[str, Any]) -> DatasetSpec:
     if not set(kind.required_columns) <= column_names:
         raise ConfigError(f"dataset {data['name']!r}: a {kind.name} dataset needs columns "
                           f"{' and '.join(kind.required_columns)}")
+    limit = data.get("limit")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ConfigError(f"dataset {data['name']!r}: limit must be a whole number of items >= 1 (or null for "
+                          f"all), got {limit!r}")
     label = data.get("label")
     label_spec = None
     if label:
@@ -188,7 +192,7 @@ class RunConfig:
     def fingerprint(self) -> str:
         """Identity of the experiment: a resumed run must have the same one."""
         blob = json.dumps({"dataset": _spec_dict(self.dataset), "judges": [j.to_dict() for j in self.judges],
-                           "prompt": [self.prompt.name, self.prompt.version],
+                           "prompt": [self.prompt.name, self.prompt.hash],
                            "few_shot": [self.few_shot_k, self.few_shot_seed]}, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 

@@ -140,3 +140,18 @@ def test_list_shows_what_ships(tmp_path):
     out = cli("list", cwd=tmp_path).stdout
     for name in ("demo_binary", "mt_bench", "local_smollm2", "faithfulness", "pairwise"):
         assert name in out
+
+
+@pytest.mark.parametrize("limit", [-1, 0])
+def test_a_dataset_limit_below_one_is_refused(limit):
+    # -1 used to drop the last item silently (a slice)
+    with pytest.raises(ValueError, match="limit must be a whole number of items >= 1"):
+        run_config(composed(f"dataset.limit={limit}"))
+
+
+@pytest.mark.parametrize("limit", [2.5, True, "3"])
+def test_a_dataset_limit_must_be_a_whole_number(limit):
+    from judgebench.config import dataset_spec, load_group_entry
+
+    with pytest.raises(ValueError, match="limit must be a whole number"):
+        dataset_spec(load_group_entry("dataset", "demo_binary") | {"limit": limit})

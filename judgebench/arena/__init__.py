@@ -1,1 +1,1 @@
-"""Arena ratings of judges: battles, Bradley-Terry, online Elo."""
+"""The Judge Arena: people vote between two anonymous judges; ballots, matchmaking, the votes as battles."""

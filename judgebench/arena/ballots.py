@@ -51,7 +51,7 @@ class Match:
     left_score: float | None
     right_score: float | None
     cost_usd: float | None
-    prompt_version: str
+    prompt_hash: str              # stored in the column prompt_version (named so before v2 of the votes)
     voted: bool
 
 
@@ -69,13 +69,13 @@ class BallotBox:
 
     def add_match(self, session: str, dataset: str, item_id: str, fields: Mapping[str, Any], left: str, right: str,
                   left_text: str, right_text: str, left_score: float | None, right_score: float | None,
-                  cost_usd: float | None, prompt_version: str) -> Match:
+                  cost_usd: float | None, prompt_hash: str) -> Match:
         match = Match(f"m-{secrets.token_hex(8)}", session, dataset, item_id, dict(fields), left, right, left_text,
-                      right_text, left_score, right_score, cost_usd, prompt_version, False)
+                      right_text, left_score, right_score, cost_usd, prompt_hash, False)
         with self._connect() as db:
             db.execute("INSERT INTO matches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
                        (match.match_id, time.time(), session, dataset, item_id, json.dumps(match.fields), left, right,
-                        left_text, right_text, left_score, right_score, cost_usd, prompt_version))
+                        left_text, right_text, left_score, right_score, cost_usd, prompt_hash))
         return match
 
     def match(self, match_id: str) -> Match:
@@ -94,7 +94,7 @@ class BallotBox:
         if match.session != session:
             raise VoteError("this match was shown to another session")
         vote = Vote(f"v-{secrets.token_hex(8)}", time.time(), session, match.dataset, match.item_id, match.left,
-                    match.right, choice, match.left_score, match.right_score, match.prompt_version)
+                    match.right, choice, match.left_score, match.right_score, match.prompt_hash)
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             try:

@@ -55,19 +55,19 @@ def custom_item(fields: Mapping[str, Any]) -> Item:
 
 
 @dataclass(frozen=True)
-class Evaluation:
+class Critique:
     text: str
     score: float | None
     cost_usd: float | None
     error: str | None
 
 
-def evaluate(item: Item, judges: Sequence[JudgeSpec], prompt: CriteriaPrompt, cache_path) -> dict[str, Evaluation]:
+def evaluate(item: Item, judges: Sequence[JudgeSpec], prompt: CriteriaPrompt, cache_path) -> dict[str, Critique]:
     """Each judge's critique and score of the item, through the runner and its cache."""
     # People read the critiques: a local judge writes one instead of scoring fixed answers.
     calls = plan_calls(Dataset(DatasetSpec.of_columns("arena", LIKERT, ARENA_COLUMNS), (item,)), judges, [prompt],
                        PlanOptions(local_writes=LOCAL_MAX_TOKENS, first_sample_only=True))
-    return {j.judge_id: Evaluation(j.raw_text or "", j.value, j.cost_usd, j.error or j.parse_error)
+    return {j.judge_id: Critique(j.raw_text or "", j.value, j.cost_usd, j.error or j.parse_error)
             for j in judge_now(calls, cache_path, "arena")}
 
 
@@ -103,4 +103,4 @@ class Matchmaker:
         costs = [results[n].cost_usd for n in (left, right) if results[n].cost_usd is not None]
         return self.box.add_match(session, dataset, item.item_id, shown, left, right, results[left].text,
                                   results[right].text, results[left].score, results[right].score,
-                                  sum(costs) if costs else None, self.prompt.version)
+                                  sum(costs) if costs else None, self.prompt.hash)

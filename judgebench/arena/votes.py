@@ -21,11 +21,11 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from scipy import stats
 
-from judgebench.arena.bradley_terry import ANCHOR, Battles, fit_ratings
+from judgebench.ratings.bradley_terry import ANCHOR, Battles, fit_ratings
 
 CHOICES = ("left", "right", "tie", "both_bad")
 RATING_TEMPERATURE = 200.0
-VOTE_SCHEMA_VERSION = 1
+VOTE_SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Vote:
     choice: str                  # left | right | tie | both_bad
     left_score: float | None = None
     right_score: float | None = None
-    prompt_version: str = ""
+    prompt_hash: str = ""         # the arena prompt's CriteriaPrompt.hash
     schema_version: int = VOTE_SCHEMA_VERSION
 
     def __post_init__(self):
@@ -54,9 +54,12 @@ class Vote:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Vote":
-        if data.get("schema_version") != VOTE_SCHEMA_VERSION:
+        if data.get("schema_version") not in (1, VOTE_SCHEMA_VERSION):
             raise ValueError(f"vote schema version {data.get('schema_version')!r} is not supported "
-                             f"(this judgebench reads version {VOTE_SCHEMA_VERSION})")
+                             f"(this judgebench reads versions 1 and {VOTE_SCHEMA_VERSION})")
+        if data.get("schema_version") == 1:        # version 1 called the prompt's hash prompt_version
+            data = {k: v for k, v in data.items() if k != "prompt_version"} | {
+                "prompt_hash": data.get("prompt_version", ""), "schema_version": VOTE_SCHEMA_VERSION}
         names = {f.name for f in dataclasses.fields(cls)}
         missing = [n for n in ("vote_id", "created", "session", "dataset", "item_id", "left", "right", "choice")
                    if n not in data]
@@ -117,7 +120,7 @@ def choose_pair(judges: Sequence[str], votes: Sequence[Vote], excluded: Iterable
 
 
 @dataclass(frozen=True)
-class PositionBias:
+class VoterPositionBias:
     decisive: int                # votes for one side (not tie / both bad)
     left_wins: int
     left_share: float            # 0.5 = voters do not favour a side
@@ -126,14 +129,14 @@ class PositionBias:
     p_value: float               # exact binomial test of left_share = 0.5
 
 
-def voter_position_bias(votes: Sequence[Vote], level: float = 0.95) -> PositionBias:
+def voter_position_bias(votes: Sequence[Vote], level: float = 0.95) -> VoterPositionBias:
     decisive = [v for v in votes if v.choice in ("left", "right")]
     left = sum(v.choice == "left" for v in decisive)
     if not decisive:
-        return PositionBias(0, 0, float("nan"), float("nan"), float("nan"), float("nan"))
+        return VoterPositionBias(0, 0, float("nan"), float("nan"), float("nan"), float("nan"))
     test = stats.binomtest(left, len(decisive), 0.5)
     interval = test.proportion_ci(confidence_level=level, method="wilson")
-    return PositionBias(len(decisive), left, left / len(decisive), float(interval.low), float(interval.high),
+    return VoterPositionBias(len(decisive), left, left / len(decisive), float(interval.low), float(interval.high),
                         float(test.pvalue))
 
 

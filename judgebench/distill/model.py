@@ -29,6 +29,8 @@ from judgebench.kinds import BINARY
 LABEL_SOURCES = ("human", "judge", "both")
 
 
+MODEL_SCHEMA_VERSION = 1       # the saved evaluator file
+
 class DistillError(UserError, ValueError):
     pass
 
@@ -103,7 +105,7 @@ class DistillReport:
     name: str
     dataset: str
     prompt: str
-    prompt_version: str
+    prompt_hash: str
     label_source: str
     teacher: str | None
     trained_on: int
@@ -172,7 +174,7 @@ def distill(dataset: Dataset, prompt: CriteriaPrompt, *, name: str, labels: str 
     for train, test in splits:
         model = make_pipeline(seed, features).fit([texts[n] for n in train], y[train])
         out_of_fold[test] = model.predict([texts[n] for n in test])
-    report = DistillReport(name, dataset.spec.name, prompt.name, prompt.version, labels, teacher_name, len(items),
+    report = DistillReport(name, dataset.spec.name, prompt.name, prompt.hash, labels, teacher_name, len(items),
                            folds, time.time(), features=FEATURES[features], grouped_by=group_field)
     humans = [(BINARY.consensus(i.human), p) for i, p in zip(items, out_of_fold)]
     humans = [(int(h), int(p)) for h, p in humans if h is not None]
@@ -191,7 +193,7 @@ def save(model: Any, report: DistillReport, directory: Path | None = None) -> Pa
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{report.name}.pkl"
     with open(path, "wb") as fh:
-        pickle.dump({"schema_version": 1, "model": model, "report": asdict(report)}, fh)
+        pickle.dump({"schema_version": MODEL_SCHEMA_VERSION, "model": model, "report": asdict(report)}, fh)
     (directory / f"{report.name}.json").write_text(json.dumps(asdict(report), indent=2, default=str))
     return path
 
@@ -203,6 +205,7 @@ def load(name: str, directory: Path | None = None) -> tuple[Any, dict]:
         raise DistillError(f"no distilled evaluator at {path}; train one with `judgebench distill`")
     with open(path, "rb") as fh:
         saved = pickle.load(fh)  # noqa: S301 - the project's own model files
-    if saved.get("schema_version") != 1:
-        raise DistillError(f"{path}: unsupported schema version {saved.get('schema_version')!r}")
+    if saved.get("schema_version") != MODEL_SCHEMA_VERSION:
+        raise DistillError(f"{path}: unsupported schema version {saved.get('schema_version')!r} (this judgebench "
+                           f"reads version {MODEL_SCHEMA_VERSION}); distill the evaluator again")
     return saved["model"], saved["report"]

@@ -60,7 +60,24 @@ def read_word_verdict(text: str | None, words: Mapping[str, Label], what: str) -
     lines = [line for line in text.strip().splitlines() if line.strip()]
     if lines and _clean(lines[-1]) in words:
         return Verdict(words[_clean(lines[-1])])
+    opening = _opening_verdict(text, words)
+    if opening is not None:
+        return Verdict(opening)
     return ParseFailure(f"no {what} found")
+
+
+def _opening_verdict(text: str, words: Mapping[str, Label]) -> Label | None:
+    """"No, the answer is not faithful ...": a reply that opens with a verdict word and punctuation,
+    then gives its reason. Not when its opening sentence also holds a word for another verdict."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    match = re.match(rf"\s*[*_`\"']*({alternatives})[*_`\"']*\s*[,.:;!\u2013\u2014-](?!\w)", text, flags=re.IGNORECASE)
+    if not match:
+        return None
+    verdict = words[match.group(1).lower()]
+    sentence = re.split(r"(?<=[.!?])\s|\n", text.strip(), maxsplit=1)[0]
+    mentioned = {words[w.lower()] for w in re.findall(rf"(?<![\w>=])({alternatives})(?![\w>=])", sentence,
+                                                      flags=re.IGNORECASE)}
+    return verdict if mentioned == {verdict} else None
 
 
 def read_rating(text: str | None, scale: tuple[float, float]) -> Verdict | ParseFailure:

@@ -30,7 +30,7 @@ class CriteriaPrompt:
                                                  if p not in placeholders(self.system))
 
     @property
-    def version(self) -> str:
+    def hash(self) -> str:
         """Changes whenever the wording changes, so results say which text produced them."""
         return hashlib.sha256(f"{self.system}\x00{self.template}".encode()).hexdigest()[:12]
 

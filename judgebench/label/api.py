@@ -1,9 +1,9 @@
 """The Python API of LLM Judge++, in the style of hosted labeling services.
 
-    from judgebench import AutoEval, BuiltinMetrics
+    from judgebench import AutoEval, BuiltinCriteria
     client = AutoEval()                                   # library under $JUDGEBENCH_HOME or the user data dir
     dataset_id = client.add_dataset("tickets.csv", name="tickets")
-    labeling_id = client.start_labeling(dataset_id, BuiltinMetrics.FAITHFULNESS)
+    labeling_id = client.start_labeling(dataset_id, BuiltinCriteria.FAITHFULNESS)
     batch = client.get_review_batch(labeling_id)          # 16 items, the judge's label, probability, reason
     client.submit_reviews(labeling_id, {batch[0]["item_id"]: 0})
     job_id = client.label_dataset(dataset_id=dataset_id, labeling_id=labeling_id, wait_for_completion=False)
@@ -30,7 +30,7 @@ from judgebench.label.workflow import (
 )
 
 
-class BuiltinMetrics:
+class BuiltinCriteria:
     """Names of the criteria prompts that ship in conf/prompt (binary, then Likert 1-5)."""
 
     FAITHFULNESS = "faithfulness"
@@ -41,6 +41,10 @@ class BuiltinMetrics:
     COHERENCE = "coherence"
     HELPFULNESS_LIKERT = "helpfulness_likert"
     DIALOGUE_OVERALL = "dialogue_overall"
+
+
+# The name hosted labeling services use for the same thing; kept so that their snippets run unchanged.
+BuiltinMetrics = BuiltinCriteria
 
 
 class AutoEval:

@@ -47,7 +47,7 @@ def labeled_frame(library: Library, job_id: str) -> pd.DataFrame:
             label, source = None, "none"
         added = {"item_id": item.item_id, "label": label, "label_source": source, "judge_label": judge_label,
                  "judge_prob": verdict.prob if verdict else None, "judge_reason": verdict.reason if verdict else None,
-                 "prompt_version": stored.version, "prompt_hash": prompt.version, "job_id": job_id}
+                 "prompt_version": stored.version, "prompt_hash": prompt.hash, "job_id": job_id}
         row = dict(item.fields)
         for name, value in added.items():
             row[name if name not in item.fields else f"judgebench_{name}"] = value

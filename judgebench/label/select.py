@@ -30,7 +30,7 @@ UNCERTAINTY_TOLERANCE = 0.1
 
 
 @dataclass(frozen=True)
-class Candidate:
+class ReviewCandidate:
     item_id: str
     text: str
     uncertainty: float
@@ -54,7 +54,7 @@ def combined_uncertainty(signals: Sequence[float | None]) -> float:
     return float(np.mean(present)) if present else 0.0
 
 
-def pick_batch(candidates: Sequence[Candidate], size: int, selection: str, seed: int = 0) -> list[Candidate]:
+def pick_batch(candidates: Sequence[ReviewCandidate], size: int, selection: str, seed: int = 0) -> list[ReviewCandidate]:
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
     if len(candidates) <= size:
@@ -65,7 +65,7 @@ def pick_batch(candidates: Sequence[Candidate], size: int, selection: str, seed:
     threshold = ranked[size - 1].uncertainty - UNCERTAINTY_TOLERANCE
     shortlist = [c for c in ranked[:SHORTLIST_FACTOR * size] if c.uncertainty >= threshold]
     labels = _clusters([c.text for c in shortlist], size, seed)
-    chosen: dict[int, Candidate] = {}
+    chosen: dict[int, ReviewCandidate] = {}
     for candidate, cluster in zip(shortlist, labels):
         chosen.setdefault(int(cluster), candidate)      # shortlist is ranked: the first is the most uncertain
     picked = list(chosen.values())

@@ -19,7 +19,7 @@ from judgebench.kinds import KINDS, LabelError, TaskKind, kind_from
 from judgebench.label.library import Library, LibraryError
 from judgebench.label.records import BatchEntry, LabelingInfo, PromptVersion
 from judgebench.label.select import (
-    Candidate, SimilarExamples, combined_uncertainty, disagreement, item_text, pick_batch,
+    ReviewCandidate, SimilarExamples, combined_uncertainty, disagreement, item_text, pick_batch,
 )
 from judgebench.run.plan import PlanOptions, plan_calls
 from judgebench.run.records import Judgment
@@ -40,7 +40,7 @@ class ItemVerdict:
     uncertainty: float
 
 
-def builtin_metrics() -> dict[str, str]:
+def builtin_criteria() -> dict[str, str]:
     """Built-in criteria usable for labeling (name -> description)."""
     out = {}
     for name in group_names("prompt"):
@@ -59,7 +59,7 @@ def criteria(prompt: str | CriteriaPrompt | None = None, *, template: str | None
         return prompt_spec(prompt)
     template = template or prompt
     if not template:
-        raise ConfigError(f"give a built-in metric ({', '.join(builtin_metrics())}) or a template with "
+        raise ConfigError(f"give a built-in metric ({', '.join(builtin_criteria())}) or a template with "
                           "{column} placeholders")
     if kind not in KINDS:
         raise ConfigError(f"kind must be one of {KINDS.names()}, got {kind!r}")
@@ -171,7 +171,7 @@ class Labeling:
         else:
             pool = rng.sample(open_items, min(self.info.pool_size, len(open_items)))
             verdicts = self.verdicts(self.judge(pool, prompt, reviewed))
-            candidates = [Candidate(i.item_id, item_text(i.fields), verdicts[i.item_id].uncertainty) for i in pool]
+            candidates = [ReviewCandidate(i.item_id, item_text(i.fields), verdicts[i.item_id].uncertainty) for i in pool]
             chosen_ids = [c.item_id for c in pick_batch(candidates, size, "active", self.info.seed + round_)]
         entries = [BatchEntry(round_, position, item_id, stored.version, verdicts[item_id].label,
                               verdicts[item_id].prob, verdicts[item_id].reason, verdicts[item_id].uncertainty)

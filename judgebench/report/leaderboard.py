@@ -11,8 +11,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from judgebench.arena.battles import item_battles
-from judgebench.arena.bradley_terry import Battles, arena_ratings, online_elo
+from judgebench.ratings.battles import item_battles
+from judgebench.ratings.bradley_terry import Battles, arena_ratings, online_elo
 from judgebench.arena.votes import CHOICES, Vote, battle_records, voter_position_bias, votes_per_judge
 from judgebench.data.schema import Item
 from judgebench.kinds import TaskKind, combine_orders

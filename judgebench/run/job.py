@@ -124,7 +124,7 @@ def manifest(config: RunConfig, dataset, calls: Sequence[PlannedCall]) -> dict[s
         "dataset": {"name": dataset.spec.name, "kind": dataset.kind.name, "items": len(dataset),
                     "description": dataset.spec.description},
         "judges": [j.to_dict() for j in config.judges],
-        "prompt": {"name": config.prompt.name, "version": config.prompt.version, "kind": config.prompt.kind,
+        "prompt": {"name": config.prompt.name, "hash": config.prompt.hash, "kind": config.prompt.kind,
                    "system": config.prompt.system, "template": config.prompt.template},
         "few_shot": {"k": config.few_shot_k, "seed": config.few_shot_seed},
         "planned_judgments": len(calls),

@@ -9,7 +9,10 @@ from typing import Any
 from judgebench.data.schema import Label
 from judgebench.errors import UserError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Version 1 called the prompt's hash `prompt_version`, the name the label library gives its integer
+# prompt revisions; it is read as `prompt_hash`, so runs written then still score and resume.
+READABLE_VERSIONS = (1, 2)
 
 
 class SchemaError(UserError, ValueError):
@@ -23,7 +26,7 @@ class Judgment:
     item_id: str
     judge_id: str
     prompt_id: str
-    prompt_version: str
+    prompt_hash: str              # CriteriaPrompt.hash: changes whenever the wording does
     order: str | None             # "AB" | "BA" for pairwise, else None
     sample: int
     value: Label | None           # in the dataset's orientation: a BA verdict is flipped back
@@ -46,9 +49,12 @@ class Judgment:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Judgment":
         version = data.get("schema_version")
-        if version != SCHEMA_VERSION:
+        if version not in READABLE_VERSIONS:
             raise SchemaError(f"judgment schema version {version!r} is not supported "
-                              f"(this judgebench reads version {SCHEMA_VERSION})")
+                              f"(this judgebench reads versions {', '.join(map(str, READABLE_VERSIONS))})")
+        if version == 1:
+            data = {k: v for k, v in data.items() if k != "prompt_version"} | {
+                "prompt_hash": data.get("prompt_version"), "schema_version": SCHEMA_VERSION}
         return cls(**{f.name: data.get(f.name) for f in dataclasses.fields(cls)})
 
     @property

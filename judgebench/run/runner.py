@@ -90,7 +90,7 @@ def make_judgment(call: PlannedCall, run_id: str, reply: ModelReply | None, *, l
             prob = choice_probs.get(str(value)) if choice_probs else None
     return Judgment(
         run_id=run_id, key=call.key, item_id=call.item_id, judge_id=call.judge.name, prompt_id=call.prompt.name,
-        prompt_version=call.prompt.version, order=call.order, sample=call.sample, value=value, prob=prob,
+        prompt_hash=call.prompt.hash, order=call.order, sample=call.sample, value=value, prob=prob,
         choice_probs=choice_probs, raw_text=reply.text if reply else None, parse_error=parse_error,
         prompt_tokens=reply.prompt_tokens if reply else None,
         completion_tokens=reply.completion_tokens if reply else None,

@@ -21,7 +21,7 @@ from typing import Any, Iterable
 
 from judgebench.data.schema import Item
 from judgebench.errors import UserError
-from judgebench.run.records import SCHEMA_VERSION, Judgment, SchemaError
+from judgebench.run.records import READABLE_VERSIONS, SCHEMA_VERSION, Judgment, SchemaError
 
 JUDGMENTS = "judgments.jsonl"
 
@@ -60,9 +60,9 @@ class RunStore:
         manifest_path = self.dir / "manifest.json"
         if manifest_path.exists():
             existing = json.loads(manifest_path.read_text())
-            if existing.get("schema_version") != SCHEMA_VERSION:
+            if existing.get("schema_version") not in READABLE_VERSIONS:
                 raise SchemaError(f"{manifest_path}: schema version {existing.get('schema_version')!r} "
-                                  f"is not supported (this judgebench writes {SCHEMA_VERSION})")
+                                  f"is not supported (this judgebench reads {READABLE_VERSIONS})")
             if existing.get("fingerprint") != manifest.get("fingerprint"):
                 raise RunConflict(f"{self.dir} holds a different experiment (other judges, prompts or data); "
                                   "choose another run_id or delete that folder")

@@ -12,7 +12,7 @@ from judgebench.data.readers import read_file
 from judgebench.data.schema import DataError, Dataset, Item, Label
 from judgebench.errors import UserError
 from judgebench.kinds import LabelError, TaskKind, kind_from
-from judgebench.run.records import SCHEMA_VERSION, Judgment
+from judgebench.run.records import READABLE_VERSIONS, Judgment
 from judgebench.run.store import RunStore
 from judgebench.score.table import JudgeVerdicts
 
@@ -49,7 +49,7 @@ def read_run(directory: str | Path) -> RunFolder:
         raise DataError(f"{directory} is not a run folder: it {what}. A run folder is what `judgebench run` writes "
                         "(results/<run_id>/ with manifest.json, items.jsonl and judgments.jsonl)")
     manifest = json.loads((directory / "manifest.json").read_text())
-    if manifest.get("schema_version") != SCHEMA_VERSION:
+    if manifest.get("schema_version") not in READABLE_VERSIONS:
         raise DataError(f"schema version {manifest.get('schema_version')!r} is not supported",
                         path=str(directory / "manifest.json"))
     # The kind's parameters (a scale, classes) are in the dataset's resolved config.

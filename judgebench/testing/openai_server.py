@@ -47,6 +47,7 @@ class _State:
         self.released = threading.Event()
         self.released.set()
         self.held = 0                       # requests waiting for a release now
+        self.let_through = 0                # requests still answered after a hold starts
         self.config = dict(_DEFAULTS)
         self.requests = 0
         self.completed = 0
@@ -84,6 +85,9 @@ def _logprobs(text: str, verdict_prob: float) -> dict:
 
 async def _wait_while_held(state: _State) -> None:
     if state.released.is_set():
+        return
+    if state.let_through > 0:
+        state.let_through -= 1
         return
     released = state.released
     state.held += 1
@@ -158,6 +162,7 @@ def make_app(state: _State) -> web.Application:
                                   "by_model": state.by_model, "held": state.held})
 
     async def hold(request: web.Request) -> web.Response:
+        state.let_through = int(request.query.get("after", 0))
         state.released.clear()
         return web.json_response({"held": state.held})
 
@@ -228,8 +233,9 @@ class ScriptedServer:
     def reset(self) -> None:
         self.state.reset()
 
-    def hold(self) -> None:
-        """From now on requests wait, unanswered, until `release()`."""
+    def hold(self, after: int = 0) -> None:
+        """From now on requests wait, unanswered, until `release()`; the next `after` are still answered."""
+        self.state.let_through = after
         self.state.released.clear()
 
     def release(self) -> None:

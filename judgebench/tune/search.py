@@ -61,7 +61,7 @@ def stratified_split(items: Sequence[Item], kind: TaskKind, *, dev: float = 0.25
 
 
 @dataclass(frozen=True)
-class Candidate:
+class PromptCandidate:
     prompt: CriteriaPrompt
     few_shot_k: int = 0
     origin: str = "baseline"          # baseline | variant | rewrite (round n) | few-shot
@@ -70,12 +70,12 @@ class Candidate:
     @property
     def label(self) -> str:
         shots = f"+{self.few_shot_k}shot" + (f"s{self.few_shot_seed}" if self.few_shot_seed else "")
-        return f"{self.prompt.name}@{self.prompt.version}" + (shots if self.few_shot_k else "")
+        return f"{self.prompt.name}@{self.prompt.hash}" + (shots if self.few_shot_k else "")
 
 
 @dataclass
-class Evaluation:
-    candidate: Candidate
+class PromptEvaluation:
+    candidate: PromptCandidate
     split: str
     accuracy: float
     low: float
@@ -84,12 +84,12 @@ class Evaluation:
     verdicts: dict[str, Any] = field(repr=False, default_factory=dict)
 
 
-Evaluator = Callable[[Candidate, Sequence[Item], str], Evaluation]
+Evaluator = Callable[[PromptCandidate, Sequence[Item], str], PromptEvaluation]
 
 
 def run_evaluator(base: RunConfig, dataset: Dataset, train: Sequence[Item], out: Path) -> Evaluator:
     """Score a candidate with the configured judge through the normal runner (cached, resumable)."""
-    def evaluate(candidate: Candidate, items: Sequence[Item], split: str) -> Evaluation:
+    def evaluate(candidate: PromptCandidate, items: Sequence[Item], split: str) -> PromptEvaluation:
         run_id = re.sub(r"[^\w.+@-]+", "_", f"{split}-{candidate.label}")
         config = dataclasses.replace(base, prompt=candidate.prompt, few_shot_k=candidate.few_shot_k,
                                      few_shot_seed=candidate.few_shot_seed, run_id=run_id, output_dir=out / run_id,
@@ -103,12 +103,12 @@ def run_evaluator(base: RunConfig, dataset: Dataset, train: Sequence[Item], out:
     return evaluate
 
 
-def score(candidate: Candidate, items: Sequence[Item], verdicts: dict[str, Any], split: str,
-          kind: TaskKind) -> Evaluation:
+def score(candidate: PromptCandidate, items: Sequence[Item], verdicts: dict[str, Any], split: str,
+          kind: TaskKind) -> PromptEvaluation:
     truth = [kind.consensus(i.human) for i in items]
     aligned = apply_policy(kind, truth, [verdicts.get(i.item_id) for i in items])
     interval = bootstrap_ci(accuracy_score, aligned.human, aligned.judge, resamples=1000)
-    return Evaluation(candidate, split, interval.estimate, interval.low, interval.high, aligned.coverage, verdicts)
+    return PromptEvaluation(candidate, split, interval.estimate, interval.low, interval.high, aligned.coverage, verdicts)
 
 
 REWRITE_INSTRUCTIONS = """You improve the criteria prompt of an LLM judge so that its verdicts agree with human \
@@ -156,10 +156,10 @@ def propose_rewrite(proposer: JudgeSpec, prompt: CriteriaPrompt, disagreements: 
 @dataclass
 class TuneResult:
     split_sizes: dict[str, int]
-    dev: list[Evaluation]
-    best: Candidate
-    test_best: Evaluation
-    test_baseline: Evaluation
+    dev: list[PromptEvaluation]
+    best: PromptCandidate
+    test_best: PromptEvaluation
+    test_baseline: PromptEvaluation
     difference: dict[str, float]
     mcnemar_p: float
     log: list[str]
@@ -173,18 +173,18 @@ def tune(dataset: Dataset, baseline: CriteriaPrompt, evaluate_factory: Callable[
     split = stratified_split(dataset.items, kind, seed=seed)
     evaluate = evaluate_factory(split.train)
     log: list[str] = []
-    dev_results: list[Evaluation] = []
+    dev_results: list[PromptEvaluation] = []
 
-    def on_dev(candidate: Candidate) -> Evaluation:
+    def on_dev(candidate: PromptCandidate) -> PromptEvaluation:
         result = evaluate(candidate, split.dev, "dev")
         dev_results.append(result)
         log.append(f"dev  {candidate.origin:<16} {candidate.label:<40} accuracy {result.accuracy:.3f} "
                    f"[{result.low:.3f}, {result.high:.3f}]")
         return result
 
-    best = on_dev(Candidate(baseline))
+    best = on_dev(PromptCandidate(baseline))
     for variant in variants:
-        result = on_dev(Candidate(variant, origin="variant"))
+        result = on_dev(PromptCandidate(variant, origin="variant"))
         best = result if result.accuracy > best.accuracy else best
     for round_number in range(1, rounds + 1 if proposer else 1):
         on_train = evaluate(best.candidate, split.train, "train")
@@ -199,15 +199,15 @@ def tune(dataset: Dataset, baseline: CriteriaPrompt, evaluate_factory: Callable[
         if revised is None:
             log.append(f"round {round_number}: the proposer gave no usable template")
             continue
-        result = on_dev(Candidate(revised, best.candidate.few_shot_k, origin=f"rewrite (round {round_number})"))
+        result = on_dev(PromptCandidate(revised, best.candidate.few_shot_k, origin=f"rewrite (round {round_number})"))
         best = result if result.accuracy > best.accuracy else best
     rewritten = best.candidate
     for k in few_shot:
         for example_set in range(few_shot_sets):
-            result = on_dev(Candidate(rewritten.prompt, k, origin="few-shot", few_shot_seed=example_set))
+            result = on_dev(PromptCandidate(rewritten.prompt, k, origin="few-shot", few_shot_seed=example_set))
             best = result if result.accuracy > best.accuracy else best
     test_best = evaluate(best.candidate, split.test, "test")
-    test_base = evaluate(Candidate(baseline), split.test, "test")
+    test_base = evaluate(PromptCandidate(baseline), split.test, "test")
     truth = [kind.consensus(i.human) for i in split.test]
     x = apply_policy(kind, truth, [test_best.verdicts.get(i.item_id) for i in split.test]).judge
     y = apply_policy(kind, truth, [test_base.verdicts.get(i.item_id) for i in split.test]).judge
@@ -215,7 +215,7 @@ def tune(dataset: Dataset, baseline: CriteriaPrompt, evaluate_factory: Callable[
     test = mcnemar_exact(x == np.asarray(truth, dtype=object), y == np.asarray(truth, dtype=object))
     log.append(f"test best     {best.candidate.label:<40} accuracy {test_best.accuracy:.3f} "
                f"[{test_best.low:.3f}, {test_best.high:.3f}]")
-    log.append(f"test baseline {Candidate(baseline).label:<40} accuracy {test_base.accuracy:.3f} "
+    log.append(f"test baseline {PromptCandidate(baseline).label:<40} accuracy {test_base.accuracy:.3f} "
                f"[{test_base.low:.3f}, {test_base.high:.3f}]")
     log.append(f"best - baseline on test: {diff.estimate:+.3f} [{diff.low:+.3f}, {diff.high:+.3f}], "
                f"McNemar p = {test.p_value:.3g}")

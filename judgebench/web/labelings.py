@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body
 
 from judgebench.config import ConfigError, group_names, load_group_entry
 from judgebench.label.library import Library
-from judgebench.label.workflow import Labeling, builtin_metrics, criteria, judges_from, start_labeling
+from judgebench.label.workflow import Labeling, builtin_criteria, criteria, judges_from, start_labeling
 
 
 def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
@@ -19,7 +19,7 @@ def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
     def options():
         metrics = [{"name": name, "description": description,
                     "template": load_group_entry("prompt", name)["template"]}
-                   for name, description in builtin_metrics().items()]
+                   for name, description in builtin_criteria().items()]
         return {"metrics": metrics, "judges": group_names("judge", judge_dirs)}
 
     @router.get("/labelings")

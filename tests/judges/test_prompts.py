@@ -46,10 +46,10 @@ def test_builtin_prompts_load_and_ask_for_a_parseable_verdict(name):
         assert '"Yes" or "No"' in prompt.template
 
 
-def test_prompt_version_follows_the_wording():
+def test_prompt_hash_follows_the_wording():
     a = CriteriaPrompt("p", "binary", "Is {output} right?")
-    assert a.version == CriteriaPrompt("q", "binary", "Is {output} right?").version
-    assert a.version != CriteriaPrompt("p", "binary", "Is {output} correct?").version
+    assert a.hash == CriteriaPrompt("q", "binary", "Is {output} right?").hash
+    assert a.hash != CriteriaPrompt("p", "binary", "Is {output} correct?").hash
 
 
 def test_render_with_few_shot_examples():

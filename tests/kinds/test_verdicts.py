@@ -96,3 +96,29 @@ def test_verdict_choices():
     assert B.choices() == {"Yes": 1, "No": 0}
     assert P.choices() == {"A": "A", "B": "B", "C": "tie"}
     assert list(Likert((1, 3)).choices()) == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("text,value", [
+    ("No, the answer is not faithful to the context. It adds a date the context lacks.", 0),
+    ("Yes. Every claim is in the context.", 1),
+    ("**No** - it invents a name.", 0),
+    ("Yes: the answer matches.\nIt is supported.", 1),
+])
+def test_a_reply_that_opens_with_its_verdict_and_a_reason(text, value):
+    # llama.cpp's own server judging with SmolLM2 answered like this in 2 of 20 replies
+    assert B.parse(text) == Verdict(value)
+
+
+@pytest.mark.parametrize("text", [
+    "No, yes it is faithful.",                                  # the opening holds both verdicts
+    "No, because the answer says yes to a question it cannot answer.",
+    "Nope, wrong.", "No way this is right",
+])
+def test_an_opening_that_is_not_one_clear_verdict_stays_a_failure(text):
+    assert isinstance(B.parse(text), ParseFailure)
+
+
+def test_pairwise_opening_verdicts():
+    assert P.parse("A. It covers both questions.") == Verdict("A")
+    assert isinstance(P.parse("A good answer would be B."), ParseFailure)
+    assert isinstance(P.parse("B, since A is wrong."), ParseFailure)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from judgebench import AutoEval, BuiltinMetrics
+from judgebench import AutoEval, BuiltinCriteria, BuiltinMetrics
 from judgebench.label.library import LibraryError
-from judgebench.label.workflow import builtin_metrics
+from judgebench.label.workflow import builtin_criteria
 from tests.label.conftest import rows, script, scripted_judge, write_csv
 
 
 def test_builtin_metrics_are_the_shipped_prompts():
     names = {v for k, v in vars(BuiltinMetrics).items() if k.isupper()}
-    assert names == set(builtin_metrics())
+    assert names == set(builtin_criteria())
 
 
 def test_label_dataset_in_the_hosted_service_style(tmp_path, server):
@@ -59,3 +59,7 @@ def test_clear_errors(tmp_path, server):
     with pytest.raises(LibraryError, match="name the dataset"):
         client.add_dataset(rows(5))
     assert server.state.requests == 0
+
+
+def test_builtin_metrics_is_the_old_name_of_builtin_criteria():
+    assert BuiltinMetrics is BuiltinCriteria and BuiltinCriteria.FAITHFULNESS == "faithfulness"

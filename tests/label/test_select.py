@@ -1,7 +1,7 @@
 import pytest
 
 from judgebench.label.select import (
-    Candidate, SimilarExamples, combined_uncertainty, disagreement, pick_batch,
+    ReviewCandidate, SimilarExamples, combined_uncertainty, disagreement, pick_batch,
 )
 
 
@@ -21,8 +21,8 @@ def _candidates():
     for i in range(30):
         topic = ["tax return deadline", "tomato garden soil", "mountain bike brakes"][i % 3]
         uncertainty = 0.9 - i * 0.001 if topic == "tax return deadline" else 0.1
-        out.append(Candidate(f"id{i:02d}", f"{topic} question", uncertainty))
-    out.append(Candidate("garden-unsure", "tomato garden soil question", 0.8))
+        out.append(ReviewCandidate(f"id{i:02d}", f"{topic} question", uncertainty))
+    out.append(ReviewCandidate("garden-unsure", "tomato garden soil question", 0.8))
     return out
 
 
@@ -45,7 +45,7 @@ def test_random_and_small_pools():
     assert pick_batch(candidates[:2], 5, "active") == candidates[:2]
     with pytest.raises(ValueError):
         pick_batch(candidates, 2, "smart")
-    same_text = [Candidate(f"d{i}", "same words", 0.5) for i in range(10)]
+    same_text = [ReviewCandidate(f"d{i}", "same words", 0.5) for i in range(10)]
     assert len(pick_batch(same_text, 4, "active")) == 4         # clusters collapse; filled up in order
 
 
@@ -64,8 +64,8 @@ def test_similar_examples_are_balanced_and_nearest_first():
 
 
 def test_clearly_more_uncertain_items_win_over_diversity():
-    unsure = [Candidate(f"u{i}", "the same confusing refund question", 0.9) for i in range(3)]
-    others = [Candidate(f"o{i}", f"topic{i} alpha{i} beta{i}", 0.5 - i * 0.001) for i in range(20)]
+    unsure = [ReviewCandidate(f"u{i}", "the same confusing refund question", 0.9) for i in range(3)]
+    others = [ReviewCandidate(f"o{i}", f"topic{i} alpha{i} beta{i}", 0.5 - i * 0.001) for i in range(20)]
     ids = {c.item_id for c in pick_batch(unsure + others, 6, "active")}
     assert {"u0", "u1", "u2"} <= ids                   # one cluster, yet all three are taken
     assert len(ids) == 6

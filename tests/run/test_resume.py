@@ -54,14 +54,23 @@ def alive(pid):
         return False
 
 
-@pytest.mark.parametrize("workers", [0, 2])
-def test_kill_9_then_resume(tmp_path, server, workers):
-    server.configure(latency=0.05)
+def stop_after(tmp_path, server, answered: int, workers: int):
+    """A run whose first `answered` calls are answered and the rest held: it cannot finish before the
+    test stops it, however busy the machine."""
+    server.hold(after=answered)
     judgments = tmp_path / "results" / "killed" / "judgments.jsonl"
     process = start_run(tmp_path, server, workers)
+    server.wait_held()
     deadline = time.monotonic() + 60
-    while len(finished_lines(judgments)) < 30 and time.monotonic() < deadline and process.poll() is None:
+    while len(finished_lines(judgments)) < answered and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert process.poll() is None and len(finished_lines(judgments)) == answered
+    return process, judgments
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_kill_9_then_resume(tmp_path, server, workers):
+    process, judgments = stop_after(tmp_path, server, 30, workers)
     orphans = children_of(process.pid)
     assert len(orphans) >= workers
     process.send_signal(signal.SIGKILL)
@@ -72,8 +81,9 @@ def test_kill_9_then_resume(tmp_path, server, workers):
         time.sleep(0.1)
     assert not any(alive(p) for p in orphans)
     done_before = {r["key"] for r in finished_lines(judgments)}
-    assert 30 <= len(done_before) < 126
+    assert len(done_before) == 30
     requests_before = server.state.requests
+    server.release()
 
     resumed = start_run(tmp_path, server, workers)
     output = resumed.communicate(timeout=120)[0].decode()
@@ -89,14 +99,10 @@ def test_kill_9_then_resume(tmp_path, server, workers):
 
 
 def test_ctrl_c_then_resume(tmp_path, server):
-    server.configure(latency=0.05)
-    judgments = tmp_path / "results" / "killed" / "judgments.jsonl"
-    process = start_run(tmp_path, server, workers=2)
-    deadline = time.monotonic() + 60
-    while len(finished_lines(judgments)) < 20 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
+    process, judgments = stop_after(tmp_path, server, 20, workers=2)
     process.send_signal(signal.SIGINT)
     output = process.communicate(timeout=30)[0].decode()
+    server.release()
     assert process.returncode == 130, output
     assert "run the same command again to resume" in output
     done_before = len(finished_lines(judgments))

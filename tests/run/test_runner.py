@@ -7,6 +7,7 @@ import pytest
 
 from judgebench.config import ConfigError
 from judgebench.run.job import PreflightError, execute
+from judgebench.run.records import SCHEMA_VERSION
 from judgebench.run.runner import RateLimiter, backoff_delay
 from judgebench.run.store import RunConflict, RunStore
 from tests.run.helpers import config, judge
@@ -14,6 +15,17 @@ from tests.run.helpers import config, judge
 
 def judgments(cfg) -> pd.DataFrame:
     return pd.read_json(cfg.output_dir / "judgments.jsonl", lines=True)
+
+
+def test_a_version_1_record_reads_its_prompt_version_as_the_prompt_hash():
+    from judgebench.run.records import Judgment
+
+    old = {"run_id": "r", "key": "k", "item_id": "i", "judge_id": "j", "prompt_id": "p", "prompt_version": "abc123",
+           "order": None, "sample": 0, "value": 1, "prob": None, "choice_probs": None, "raw_text": "Yes",
+           "parse_error": None, "prompt_tokens": 1, "completion_tokens": 1, "cost_usd": None, "latency_s": 0.1,
+           "cached": False, "error": None, "attempts": 1, "schema_version": 1}
+    record = Judgment.from_dict(old)
+    assert record.prompt_hash == "abc123" and record.schema_version == SCHEMA_VERSION
 
 
 def test_run_writes_results_readable_with_pandas(tmp_path, server):
@@ -24,8 +36,9 @@ def test_run_writes_results_readable_with_pandas(tmp_path, server):
     assert len(df) == 6 and summary["complete"]
     assert set(df.columns) >= {"run_id", "item_id", "judge_id", "prompt_id", "order", "sample", "value", "prob",
                                "raw_text", "parse_error", "prompt_tokens", "completion_tokens", "cost_usd",
-                               "latency_s", "cached", "error", "schema_version"}
-    assert (df.schema_version == 1).all() and not df.cached.any()
+                               "latency_s", "cached", "error", "schema_version", "prompt_hash"}
+    assert (df.schema_version == SCHEMA_VERSION).all() and not df.cached.any()
+    assert (df.prompt_hash == cfg.prompt.hash).all()
     assert df.set_index("item_id").loc["bin-002", "value"] == 0
     assert df.set_index("item_id").loc["bin-001", "value"] == 1
     assert df.prob.round(3).eq(0.8).all()            # from the server's logprobs

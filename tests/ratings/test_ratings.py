@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from judgebench.arena.battles import item_battles
-from judgebench.arena.bradley_terry import ANCHOR, BASE, SCALE, Battles, arena_ratings, fit_ratings, online_elo
+from judgebench.ratings.battles import item_battles
+from judgebench.ratings.bradley_terry import ANCHOR, BASE, SCALE, Battles, arena_ratings, fit_ratings, online_elo
 from judgebench.data.schema import Item
 from judgebench.kinds import BINARY, LIKERT
 
