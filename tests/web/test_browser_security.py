@@ -3,7 +3,9 @@ another origin posting to it, DNS rebinding, an oversized upload, a double-click
 
 from __future__ import annotations
 
+import csv
 import http.server
+import io
 import json
 import threading
 
@@ -105,13 +107,15 @@ def test_an_oversized_upload_is_refused_with_a_message(tmp_path, server):
         instance.stop()
 
 
-def test_submitting_a_job_twice_starts_one(served, server, tmp_path):
+def test_submitting_a_job_twice_starts_one_and_its_csv_is_spreadsheet_safe(served, server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     from judgebench.label.ingest import read_upload
 
     script(server)
-    items, columns = read_upload(str(write_csv(tmp_path / "a.csv", rows(16))))
+    data = rows(16)
+    data[0]["output"] = "=HYPERLINK(\"http://evil.example\", \"click\")"
+    items, columns = read_upload(str(write_csv(tmp_path / "a.csv", data)))
     library = Library(served.home)
     dataset_id = library.add_dataset("a", items, columns, "a.csv").dataset_id
     labeling, _ = start_labeling(library, dataset_id, criteria("faithfulness"), judges_from([scripted_judge(server)]))
@@ -134,6 +138,9 @@ def test_submitting_a_job_twice_starts_one(served, server, tmp_path):
             assert ids[0] == ids[1] and [j.job_id for j in library.jobs(dataset_id)] == [ids[0]]
             server.release()
             expect(page.locator("#job-status")).to_have_text("completed", timeout=60_000)
+            table = page.request.get(served.url + page.locator("#dl-csv").get_attribute("href")).text()
+            first = next(csv.DictReader(io.StringIO(table)))
+            assert first["output"] == "'" + data[0]["output"]        # shown as text by a spreadsheet
             chromium.close()
     finally:
         server.release()
