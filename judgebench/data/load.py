@@ -103,10 +103,9 @@ def _column_value(column: ColumnSpec, row: RawRow) -> Any:
             return None
         known = ", ".join(sorted(row.record)) or "none"
         raise row.error(f"missing column (the row has: {known})", column.source) from None
-    if value is None:
-        if column.optional:
-            return None
-        raise row.error("empty value", column.source)
+    if _is_missing(value):
+        # A blank cell (empty in a CSV, null in JSON or Parquet) is an empty text; `optional` keeps None.
+        return None if column.optional else ""
     if column.transform:
         transform = TRANSFORMS.get(column.transform)
         if transform is None:
@@ -160,12 +159,14 @@ def _human_labels(spec: DatasetSpec, row: RawRow) -> tuple[tuple[Label, ...], tu
         if not present:
             raise row.error("no annotator gave a label", " / ".join(label.columns))
         return tuple(_to_label(spec, v, row, c) for c, v in present), tuple(c for c, _ in present)
-    value = _required(row, label.column)
+    try:
+        value = field_value(row.record, label.column)
+    except KeyError:
+        raise row.error(f"missing label column (the row has: {', '.join(sorted(row.record))})",
+                        label.column) from None
+    # A blank label cell is a missing label: the item is judged, and has no human answer to score against.
     values = value if isinstance(value, (list, tuple)) else [value]
-    labels = tuple(_to_label(spec, v, row, label.column) for v in values if not _is_missing(v))
-    if not labels:
-        raise row.error("no label", label.column)
-    return labels, None
+    return tuple(_to_label(spec, v, row, label.column) for v in values if not _is_missing(v)), None
 
 
 def _required(row: RawRow, column: str) -> Any:

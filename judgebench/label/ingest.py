@@ -13,8 +13,9 @@ from judgebench.data.schema import DataError, Item
 
 def read_upload(path: str, fmt: str | None = None, id_column: str | None = None,
                 display_name: str | None = None) -> tuple[list[Item], list[str]]:
-    """Items and column names. Every row needs every column (the first row sets them); nested values are
-    kept as JSON text so that `{column}` renders them readably. `display_name` replaces the path in errors
+    """Items and column names. Every row needs every column (the first row sets them); a blank cell (an
+    empty CSV cell, `""`, JSON null, a Parquet null) is an empty string; nested values are kept as JSON
+    text so that `{column}` renders them readably. `display_name` replaces the path in errors
     (the web page shows the name of the file the person chose, not a temporary file)."""
     items: list[Item] = []
     columns: list[str] = []
@@ -40,9 +41,8 @@ def read_upload(path: str, fmt: str | None = None, id_column: str | None = None,
                                 **where)
             value = record[column]
             if value is None or (isinstance(value, float) and math.isnan(value)):
-                raise DataError("empty value (write an empty string if the cell is meant to be empty)",
-                                column=column, **where)
-            if isinstance(value, (list, dict)):
+                value = ""
+            elif isinstance(value, (list, dict)):
                 value = json.dumps(value, ensure_ascii=False, default=str)
             elif not isinstance(value, (str, int, float, bool)):
                 value = str(value)

@@ -218,3 +218,25 @@ def test_mt_bench_second_turns_carry_the_earlier_conversation(shared_data):
     text = render_messages(prompt_spec(raw["default_prompt"]), item.fields)[-1]["content"]
     assert "### Assistant:" in item.fields["history_a"] and item.fields["history_a"] in text
     assert item.fields["input"] in text and item.fields["response_b"] in text
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_blank_text_cells_are_empty_strings_and_blank_labels_are_missing(tmp_path, fmt):
+    rows = [{"q": "2+2?", "a": None, "y": 1}, {"q": "capital of France?", "a": "Paris", "y": None}]
+    path = tmp_path / f"blank.{fmt}"
+    if fmt == "csv":
+        path.write_text('q,a,y\n"2+2?",,1\ncapital of France?,Paris,""\n')
+    elif fmt == "jsonl":
+        write_jsonl(path, rows)
+    else:
+        pq.write_table(pa.Table.from_pylist(rows), path)
+    dataset = load_dataset(spec(path))
+    assert [dict(i.fields) for i in dataset.items] == [{"input": "2+2?", "output": ""},
+                                                       {"input": "capital of France?", "output": "Paris"}]
+    assert [i.human for i in dataset.items] == [(1,), ()]        # judged, with no human answer to score
+
+
+def test_an_absent_column_is_still_an_error_where_a_blank_is_not(tmp_path):
+    path = write_jsonl(tmp_path / "d.jsonl", [{"q": "x", "a": "", "y": 1}, {"q": "z", "y": 0}])
+    err = error_of(spec(path))
+    assert (err.row, err.column) == (2, "a") and "missing column" in str(err)

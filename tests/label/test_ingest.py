@@ -29,7 +29,6 @@ def test_nested_values_become_json_text_and_repeats_are_numbered(tmp_path):
 
 @pytest.mark.parametrize("rows, message, line, column", [
     ([{"input": "a", "output": "b"}, {"input": "c"}], "missing column", 2, "output"),
-    ([{"input": "a"}, {"input": None}], "empty value", 2, "input"),
     ([{"input": "a"}, {"input": "b", "extra": 1}], "column not in the first row", 2, "extra"),
 ])
 def test_bad_rows_are_located(tmp_path, rows, message, line, column):
@@ -52,9 +51,30 @@ def test_id_column(tmp_path):
 
 
 def test_errors_show_the_name_the_person_chose(tmp_path):
-    path = write_jsonl(tmp_path / "tmp123.jsonl", [{"input": "a"}, {"input": None}])
+    path = write_jsonl(tmp_path / "tmp123.jsonl", [{"input": "a"}, {"other": "b"}])
     with pytest.raises(DataError, match=r"^answers\.jsonl, line 2, column 'input'"):
         read_upload(str(path), display_name="answers.jsonl")
     (tmp_path / "empty.csv").write_text("input,output\n")
     with pytest.raises(DataError, match="no rows"):
         read_upload(str(tmp_path / "empty.csv"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_a_blank_cell_is_an_empty_string(tmp_path, fmt):
+    """Real exports have blanks: optional context, empty answers. An empty CSV cell, a quoted "", a JSON
+    null and a Parquet null all read as an empty string."""
+    import pandas as pd
+
+    rows = [{"question": "q1", "context": None, "answer": "a1"}, {"question": "q2", "context": "c2", "answer": None}]
+    path = tmp_path / f"blank.{fmt}"
+    if fmt == "csv":
+        path.write_text('question,context,answer\nq1,,a1\nq2,c2,""\n')
+    elif fmt == "jsonl":
+        write_jsonl(path, rows)
+    else:
+        pd.DataFrame(rows).to_parquet(path)
+    items, columns = read_upload(str(path))
+    assert columns == ["question", "context", "answer"]
+    assert [dict(i.fields) for i in items] == [{"question": "q1", "context": "", "answer": "a1"},
+                                               {"question": "q2", "context": "c2", "answer": ""}]
+
