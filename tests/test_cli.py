@@ -89,6 +89,22 @@ def test_cli_run_then_dry_run_counts(tmp_path, server):
     assert len(runs) == 1 and (runs[0] / ".hydra" / "config.yaml").exists()
 
 
+def test_a_run_ends_with_what_it_found_and_calls_out_a_one_answer_judge(tmp_path, server):
+    scripted_judge(tmp_path, server, name="careful")
+    judge_dirs = scripted_judge(tmp_path, server)
+    server.configure(rules=[{"model": "careful", "match": "1869|Lyon", "reply": "Verdict: No"}], default="Verdict: Yes")
+    done = cli("run", "dataset=demo_binary", "dataset.limit=40", "judges=[careful,scripted]", judge_dirs,
+               "progress=false", cwd=tmp_path)
+    out = done.stdout
+    assert "agreement with the humans on 40 items" in out
+    table = out[out.index("agreement with the humans"):]
+    for name in ("accuracy", "Cohen's kappa", "careful", "scripted", "human ceiling"):
+        assert name in table
+    assert "note: scripted answered Yes (1) on all 40 items it judged" in out
+    assert "careful answered" not in out
+    assert f"next: judgebench score {tmp_path / 'results'}/" in out and "judgebench leaderboard" in out
+
+
 def test_dry_run_estimates_tokens_and_cost(tmp_path, server):
     import litellm
 
@@ -155,3 +171,13 @@ def test_a_dataset_limit_must_be_a_whole_number(limit):
 
     with pytest.raises(ValueError, match="limit must be a whole number"):
         dataset_spec(load_group_entry("dataset", "demo_binary") | {"limit": limit})
+
+
+def test_a_model_no_provider_serves_is_refused_before_any_call(tmp_path, server):
+    for dry in (["--dry-run"], []):
+        done = cli("run", "dataset.limit=3", "judges=[{name: x, model: notaprovider/foo}]", *dry, cwd=tmp_path,
+                   check=False)
+        assert done.returncode == 2 and "judge x (model 'notaprovider/foo')" in done.stderr
+        assert "https://docs.litellm.ai/docs/providers" in done.stderr and "Traceback" not in done.stderr
+    # Hydra makes the run's folder before judgebench starts; nothing is written into it
+    assert server.state.requests == 0 and not list(tmp_path.rglob("manifest.json"))

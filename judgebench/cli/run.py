@@ -23,6 +23,19 @@ def summary_table(summary: dict) -> str:
     return "\n".join(rows)
 
 
+def agreement_table(run_dir) -> str:
+    """What the run says about its judges: the kind's headline metrics against the humans."""
+    from judgebench.score.report import format_headline, score_all
+    from judgebench.score.sources import read_run
+    from judgebench.score.table import ScoreOptions
+
+    run = read_run(run_dir)
+    if not any(item.human for item in run.items):
+        return "no human labels in this dataset: nothing to measure the judges against"
+    card = score_all(run.kind, run.items, run.verdicts, ScoreOptions())
+    return format_headline(card, run.kind.headline_metrics)
+
+
 def main(argv: list[str]) -> int:
     import hydra
     from hydra.core.hydra_config import HydraConfig
@@ -53,7 +66,9 @@ def main(argv: list[str]) -> int:
             return
         if "judges" in summary:
             print(summary_table(summary))
-            print(f"results: {config.output_dir}")
+            print(agreement_table(config.output_dir))
+            print(f"results: {config.output_dir}\nnext: judgebench score {config.output_dir}   (every metric, "
+                  "paired tests)   or   judgebench leaderboard")
             if not summary["complete"]:
                 outcome["code"] = 1
 

@@ -86,6 +86,20 @@ def warm_up() -> None:
     _litellm()
 
 
+def route_error(model: str, api_base: str | None = None) -> str | None:
+    """Why litellm could not send a call for `model` anywhere, found without calling it; None when it can."""
+    if provider_of(model) is not None:
+        return None
+    try:
+        _litellm().get_llm_provider(model=model, api_base=api_base)
+    except Exception as exc:  # litellm raises BadRequestError, or ValueError for a malformed name
+        first = str(exc).split("\n")[0].removeprefix("litellm.BadRequestError: ")
+        return (f"{first}. Name the provider in the model string (openai/gpt-4o-mini, anthropic/claude-3-5-haiku, "
+                "ollama/llama3, ...: https://docs.litellm.ai/docs/providers), or give api_base with openai/<model> "
+                "for any OpenAI-compatible server")
+    return None
+
+
 def api_key_missing(api_key_env: str | None) -> bool:
     return bool(api_key_env) and not os.environ.get(api_key_env)
 

@@ -77,6 +77,7 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
         cost = costs.get(v.judge, {})
         judges[name] = {
             "coverage": _finite(entry.coverage),
+            "one_answer": entry.one_answer_note(),
             "metrics": {metric: estimate.to_dict() for metric, estimate in entry.metrics.items()},
             "cost_per_1k_usd": cost.get("cost_per_1k_usd"),
             "latency_s_p50": cost.get("latency_s_p50"),

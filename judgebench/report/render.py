@@ -172,6 +172,7 @@ def render_html(data: dict[str, Any], plots: dict[str, list[str]]) -> str:
         parts.append(f'<section id="dataset-{_e(slug(name))}"><h2>{_e(name)}</h2>'
                      f'<p>{_e(board["kind"])}, {board["items"]} items, {board["battles"]} battles</p>')
         parts.append(_dataset_table(name, board))
+        parts += [f'<p class="note">{_e(j["one_answer"])}.</p>' for j in board["judges"].values() if j.get("one_answer")]
         for kind, path in zip(PLOTS, plots.get(name, [])):
             parts.append(f'<figure><img src="{_e(path)}" alt="{_e(PLOT_TITLES[kind])}: {_e(name)}">'
                          f'<figcaption>{_e(PLOT_TITLES[kind])}</figcaption></figure>')
@@ -219,5 +220,6 @@ def render_markdown(data: dict[str, Any]) -> str:
             lines.append(f"| {_md(judge)} | {rating} | " + " | ".join(cells) + f" | {entry['coverage']:.1%} |")
         humans = board["humans"]["metrics"]
         lines.append("| *human ceiling* | | " + " | ".join(_number(humans.get(m)) or "–" for m in metrics) + " | |")
+        lines += ["", *(f"Note: {_md(j['one_answer'])}." for j in board["judges"].values() if j.get("one_answer"))]
         lines.append("")
     return "\n".join(lines)

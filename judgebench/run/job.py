@@ -14,7 +14,7 @@ from judgebench.data.load import load_dataset
 from judgebench.data.schema import Dataset, Item
 from judgebench.errors import UserError
 from judgebench.judges.calls import ModelReply, ModelRequest
-from judgebench.judges.llm import api_key_missing, complete, cost_per_call, count_prompt_tokens
+from judgebench.judges.llm import api_key_missing, complete, cost_per_call, count_prompt_tokens, route_error
 from judgebench.run.cache import ResponseCache
 from judgebench.run.plan import PlannedCall, PlanOptions, plan_calls
 from judgebench.run.session import judge_calls
@@ -54,6 +54,14 @@ def prepare(config: RunConfig, dataset: Dataset | None = None, example_pool: Seq
     calls = plan_calls(dataset, config.judges, [config.prompt],
                        PlanOptions(config.few_shot_k, config.few_shot_seed, example_pool))
     return dataset, calls
+
+
+def check_routes(config: RunConfig) -> None:
+    """Refuse a judge whose model no provider serves, before any call (a dry run included)."""
+    wrong = [f"judge {j.name} (model {j.model!r}): {error}" for j in config.judges
+             if (error := route_error(j.model, j.api_base))]
+    if wrong:
+        raise PreflightError("; ".join(wrong))
 
 
 def check_keys(config: RunConfig) -> None:
@@ -137,6 +145,7 @@ def execute(config: RunConfig, out: TextIO = sys.stdout, *, dataset: Dataset | N
             example_pool: Sequence[Item] | None = None) -> dict[str, Any]:
     """Run (or resume) the configured experiment and return its summary."""
     dataset, calls = prepare(config, dataset, example_pool)
+    check_routes(config)
     if config.dry_run:
         lines = dry_run(config, calls)
         print(format_dry_run(lines), file=out)

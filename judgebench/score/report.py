@@ -34,6 +34,26 @@ def _cell(value: Estimate | float | None) -> str:
     return f"{value:>{CELL}.3f}"
 
 
+def _coverage(value: float | None) -> str:
+    return f"{value:>9.1%}" if value is not None and value == value else f"{'-':>9}"
+
+
+def format_headline(card: Scorecard, metrics: Sequence[str]) -> str:
+    """The kind's headline metrics per judge with their intervals, the human ceiling, and notes."""
+    width = max([len("human ceiling")] + [len(j.name) for j in card.judges]) + 2
+    lines = [f"agreement with the humans on {card.items} items ({round(100 * card.confidence)}% bootstrap "
+             "intervals):", f"{'':<{width}}{'coverage':>9}  " + "  ".join(f"{catalog.get(m).title:>{CELL}}"
+                                                                           for m in metrics)]
+    for judge in card.judges:
+        lines.append(f"{judge.name:<{width}}{_coverage(judge.coverage)}  "
+                     + "  ".join(_cell(judge.metrics.get(m)) for m in metrics))
+    if any(card.humans.metrics.get(m) is not None for m in metrics):
+        lines.append(f"{'human ceiling':<{width}}{'':>9}  "
+                     + "  ".join(_cell(card.humans.metrics.get(m)) for m in metrics))
+    lines += [f"note: {note}" for note in (j.one_answer_note() for j in card.judges) if note]
+    return "\n".join(lines)
+
+
 def format_scores(card: Scorecard) -> str:
     metrics = list(dict.fromkeys(m for j in card.judges for m in j.metrics))
     width = max([len("human ceiling")] + [len(j.name) for j in card.judges]) + 2
@@ -42,9 +62,9 @@ def format_scores(card: Scorecard) -> str:
              f"main metric: {catalog.get(card.main_metric).title}",
              f"{'':<{width}}{'coverage':>9}  " + "  ".join(f"{m:>{CELL}}" for m in metrics)]
     for judge in card.judges:
-        coverage = f"{judge.coverage:>9.1%}" if judge.coverage is not None and judge.coverage == judge.coverage \
-            else f"{'-':>9}"
-        lines.append(f"{judge.name:<{width}}{coverage}  " + "  ".join(_cell(judge.metrics.get(m)) for m in metrics))
+        lines.append(f"{judge.name:<{width}}{_coverage(judge.coverage)}  "
+                     + "  ".join(_cell(judge.metrics.get(m)) for m in metrics))
+    lines += [f"note: {note}" for note in (j.one_answer_note() for j in card.judges) if note]
     humans = card.humans
     if humans.metrics:
         cells = [_cell(humans.metrics[m]) if humans.metrics.get(m) is not None else _cell(None) for m in metrics]

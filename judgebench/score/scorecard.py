@@ -21,6 +21,7 @@ Fields, as written to JSON (schema version 2):
 | `judges.<name>.no_human_consensus` | items whose annotators tie (left out of consensus metrics) |
 | `judges.<name>.coverage` | share of items with a usable verdict |
 | `judges.<name>.metrics.<metric>` | `estimate`, `low`, `high` (null when undefined, with `undefined`: why) |
+| `judges.<name>.one_answer` | the judge gave this one answer to every item it judged (null otherwise): its agreement then measures the data, not the judge |
 | `humans.items_with_several_labels` | items the human ceiling is computed on |
 | `humans.metrics.<metric>` | annotators against each other in the judges' metric (null when undefined) |
 | `humans.metrics.krippendorff_alpha` | agreement among the annotators at the kind's level of measurement |
@@ -88,17 +89,26 @@ class JudgeScore:
     metrics: Mapping[str, Estimate] = field(default_factory=dict)
     judge: str | None = None
     prompt: str | None = None
+    one_answer: str | None = None       # shown as the kind shows a label, e.g. "Yes (1)"
 
     def to_dict(self) -> dict[str, Any]:
         return {"judge": self.judge, "prompt": self.prompt, "items": self.items, "scored_items": self.scored_items,
                 "no_human_consensus": self.no_human_consensus, "coverage": _finite(self.coverage),
-                "policy": self.policy, "metrics": {k: v.to_dict() for k, v in self.metrics.items()}}
+                "policy": self.policy, "one_answer": self.one_answer,
+                "metrics": {k: v.to_dict() for k, v in self.metrics.items()}}
 
     @classmethod
     def from_dict(cls, name: str, data: Mapping[str, Any]) -> "JudgeScore":
         return cls(name, data["items"], data["scored_items"], data["no_human_consensus"], data["coverage"],
                    data["policy"], {k: Estimate.from_dict(v) for k, v in data["metrics"].items()},
-                   data.get("judge"), data.get("prompt"))
+                   data.get("judge"), data.get("prompt"), data.get("one_answer"))
+
+    def one_answer_note(self) -> str | None:
+        """`local_gemma3 answered Yes (1) on all 126 items`, for a judge that never varied."""
+        if self.one_answer is None:
+            return None
+        return (f"{self.name} answered {self.one_answer} on all {round((self.coverage or 0) * self.items)} items it "
+                "judged: its agreement measures the data, not the judge")
 
 
 @dataclass(frozen=True)

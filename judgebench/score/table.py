@@ -78,7 +78,13 @@ def score_judge(kind: TaskKind, items: Sequence[Item], verdicts: JudgeVerdicts, 
             score = _consensus_metrics(kind, items, first, per_item, options, clusters)
         else:
             score = _vote_metrics(items, first, second, [m for m in metrics if m.interval == "ratio"], options, clusters)
-    return dataclasses.replace(score, name=verdicts.name, judge=verdicts.judge_id, prompt=verdicts.prompt_id)
+    return dataclasses.replace(score, name=verdicts.name, judge=verdicts.judge_id, prompt=verdicts.prompt_id,
+                               one_answer=one_answer(kind, [v for v in (second or []) + first if v is not None]))
+
+
+def one_answer(kind: TaskKind, verdicts: Sequence[Label]) -> str | None:
+    """The kind's name of the only answer a judge gave, when it gave one answer to two or more items."""
+    return kind.describe(verdicts[0]) if len(verdicts) >= 2 and len(set(verdicts)) == 1 else None
 
 
 def _consensus_metrics(kind: TaskKind, items: Sequence[Item], first: list, metrics: list[Metric],

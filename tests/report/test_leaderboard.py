@@ -63,3 +63,14 @@ def test_cli_builds_from_every_run_in_a_folder(runs, tmp_path):
     assert "2 dataset(s)" in done.stdout and (tmp_path / "lb" / "index.html").exists()
     empty = cli("leaderboard", "--results", str(tmp_path / "nothing"), cwd=tmp_path, check=False)
     assert empty.returncode == 2 and "no runs" in empty.stderr
+
+
+def test_a_judge_with_one_answer_is_called_out(published):
+    out, data = published
+    binary = data["datasets"]["demo_binary"]["judges"]
+    assert binary["yes_man"]["one_answer"].startswith("yes_man answered Yes (1) on all 126 items")
+    assert binary["careful"]["one_answer"] is None
+    assert "yes_man answered Yes (1) on all 126 items" in (out / "index.html").read_text()
+    assert "Note: yes\\_man answered Yes (1)" in (out / "leaderboard.md").read_text() or \
+        "Note: yes_man answered Yes (1)" in (out / "leaderboard.md").read_text()
+
