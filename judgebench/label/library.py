@@ -185,17 +185,15 @@ class Library:
         with self.transaction() as db:
             labelings = [r[0] for r in db.execute("SELECT labeling_id FROM labelings WHERE dataset_id = ?",
                                                   (dataset_id,))]
-            running = db.execute(f"SELECT job_id FROM jobs WHERE dataset_id = ? AND status NOT IN "
-                                 f"({','.join('?' * len(FINAL_STATES))})", (dataset_id, *FINAL_STATES)).fetchall()
-            if running:
-                raise LibraryError(f"job {running[0][0]} is still labeling this dataset; cancel it first")
-            for table in ("batch_items", "reviews", "prompt_versions", "labelings"):
-                db.executemany(f"DELETE FROM {table} WHERE labeling_id = ?", [(x,) for x in labelings])
-            jobs = [r[0] for r in db.execute("SELECT job_id FROM jobs WHERE dataset_id = ?", (dataset_id,))]
-            db.executemany("DELETE FROM job_judgments WHERE job_id = ?", [(x,) for x in jobs])
-            db.execute("DELETE FROM jobs WHERE dataset_id = ?", (dataset_id,))
+            _remove_labelings(db, "dataset_id", dataset_id, labelings, "dataset")
             db.execute("DELETE FROM items WHERE dataset_id = ?", (dataset_id,))
             db.execute("DELETE FROM datasets WHERE dataset_id = ?", (dataset_id,))
+
+    def remove_labeling(self, labeling_id: str) -> None:
+        """A labeling with its prompt versions, batches, reviews and jobs (a broken one, say); the dataset stays."""
+        self.labeling(labeling_id)
+        with self.transaction() as db:
+            _remove_labelings(db, "labeling_id", labeling_id, [labeling_id], "labeling")
 
     # --- labelings and prompt versions --------------------------------------------------------
 
@@ -369,6 +367,19 @@ class Library:
             rows = db.execute("SELECT record FROM job_judgments WHERE job_id = ? ORDER BY rowid",
                               (job_id,)).fetchall()
         return [json.loads(r[0]) for r in rows]
+
+
+def _remove_labelings(db: sqlite3.Connection, column: str, value: str, labelings: Sequence[str], what: str) -> None:
+    """Delete labelings and the jobs whose `column` is `value`, unless one of those jobs is still running."""
+    running = db.execute(f"SELECT job_id FROM jobs WHERE {column} = ? AND status NOT IN "
+                         f"({','.join('?' * len(FINAL_STATES))})", (value, *FINAL_STATES)).fetchall()
+    if running:
+        raise LibraryError(f"job {running[0][0]} is still labeling this {what}; cancel it first")
+    for table in ("batch_items", "reviews", "prompt_versions", "labelings"):
+        db.executemany(f"DELETE FROM {table} WHERE labeling_id = ?", [(x,) for x in labelings])
+    jobs = [r[0] for r in db.execute(f"SELECT job_id FROM jobs WHERE {column} = ?", (value,))]
+    db.executemany("DELETE FROM job_judgments WHERE job_id = ?", [(x,) for x in jobs])
+    db.execute(f"DELETE FROM jobs WHERE {column} = ?", (value,))
 
 
 def _insert_prompt(db: sqlite3.Connection, labeling_id: str, version: int, prompt: PromptVersion) -> None:

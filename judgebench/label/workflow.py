@@ -24,7 +24,7 @@ from judgebench.label.select import (
 from judgebench.run.plan import PlanOptions, plan_calls
 from judgebench.run.records import Judgment
 from judgebench.run.runner import JudgmentSink
-from judgebench.run.session import judge_now
+from judgebench.run.session import judge_now, probe_judges
 
 BATCH_SIZE = 16
 DEFAULT_POOL = 128
@@ -220,21 +220,25 @@ class Labeling:
             raise LibraryError(f"item {unknown[0]!r} is not in the open batch (round {batch[0].round})")
         final: dict[str, tuple[Label, Label | None]] = {}
         for entry in batch:
-            label = check_label(decisions.get(entry.item_id, entry.judge_label), self.kind, entry.item_id)
+            label = check_label(decisions.get(entry.item_id, entry.judge_label), self.kind,
+                                f"item {entry.position + 1} of round {entry.round} ({entry.item_id})")
             final[entry.item_id] = (label, entry.judge_label)
         self.library.save_reviews(self.id, batch[0].round, batch[0].prompt_version, final)
         return sum(label != judge for label, judge in final.values())
 
 
-def check_label(value: Any, kind: TaskKind, item_id: str) -> Label:
+def check_label(value: Any, kind: TaskKind, item: str) -> Label:
     """A person's label: one the judge could also give (a class, or a whole point of the scale)."""
     allowed = list(kind.labels() or kind.choices().values())
+    if value is None:
+        raise LibraryError(f"{item}: the judge gave no verdict; choose a label ({', '.join(map(str, allowed))}) "
+                           "before submitting")
     try:
         label = kind.label(value)
     except LabelError:
         label = None
     if label not in allowed:
-        raise LibraryError(f"item {item_id}: label {value!r} is not one of {allowed}")
+        raise LibraryError(f"{item}: label {value!r} is not one of {allowed}")
     return label
 
 
@@ -279,6 +283,7 @@ def start_labeling(library: Library, dataset_ref: str, prompt: CriteriaPrompt,
     kind = kind_from(prompt.kind)
     validate_prompt(prompt, info.columns, kind, info.name)
     judges = list(judges or judges_from(None))
+    probe_judges(judges)
     created = library.create_labeling(info.dataset_id, kind, [j.to_dict() for j in judges],
                                       PromptVersion(1, prompt.name, prompt.template, prompt.system),
                                       few_shot_k=few_shot_k, selection=selection, pool_size=pool_size, seed=seed)

@@ -12,12 +12,11 @@ from typing import Any, Sequence, TextIO
 from judgebench.config import RunConfig
 from judgebench.data.load import load_dataset
 from judgebench.data.schema import Dataset, Item
-from judgebench.errors import UserError
 from judgebench.judges.calls import ModelReply, ModelRequest
 from judgebench.judges.llm import api_key_missing, complete, cost_per_call, count_prompt_tokens, route_error
 from judgebench.run.cache import ResponseCache
 from judgebench.run.plan import PlannedCall, PlanOptions, plan_calls
-from judgebench.run.session import judge_calls
+from judgebench.run.session import PreflightError, judge_calls
 from judgebench.run.store import RunStore, provenance
 from judgebench.run.summary import summarize
 from judgebench.run.workers import WorkerPool
@@ -30,8 +29,6 @@ AUTO_WORKERS_MIN_CALLS = 300
 CALLS_PER_WORKER = 8
 
 
-class PreflightError(UserError, RuntimeError):
-    pass
 
 
 @dataclass(frozen=True)

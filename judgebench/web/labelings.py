@@ -7,9 +7,10 @@ from typing import Any, Sequence
 
 from fastapi import APIRouter, Body
 
-from judgebench.config import ConfigError, group_names, load_group_entry
+from judgebench.config import ConfigError, group_names, judge_spec, load_group_entry
 from judgebench.label.library import Library
 from judgebench.label.workflow import Labeling, builtin_criteria, criteria, judges_from, start_labeling
+from judgebench.run.session import judge_unusable
 
 
 def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
@@ -20,7 +21,14 @@ def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
         metrics = [{"name": name, "description": description,
                     "template": load_group_entry("prompt", name)["template"]}
                    for name, description in builtin_criteria().items()]
-        return {"metrics": metrics, "judges": group_names("judge", judge_dirs)}
+        judges = []
+        for name in group_names("judge", judge_dirs):
+            try:
+                reason = judge_unusable(judge_spec(name, tuple(judge_dirs)), route=False)
+            except ConfigError as exc:
+                reason = str(exc)
+            judges.append({"name": name, "usable": reason is None, "why": reason})
+        return {"metrics": metrics, "judges": judges}
 
     @router.get("/labelings")
     def labelings():
@@ -40,6 +48,11 @@ def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
                                      few_shot_k=int(body.get("few_shot_k", 4)),
                                      batch_size=int(body.get("batch_size", 16)))
         return _labeling_state(labeling)
+
+    @router.delete("/labelings/{labeling_id}")
+    def remove(labeling_id: str):
+        library.remove_labeling(labeling_id)
+        return {"removed": labeling_id}
 
     @router.get("/labelings/{labeling_id}")
     def labeling_state(labeling_id: str):

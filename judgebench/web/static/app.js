@@ -56,7 +56,12 @@ async function libraryPage() {
   let chosen = null;
   for (const m of options.metrics) $("metric").append(el("option", m.name, {value: m.name}));
   $("metric").append(el("option", "custom prompt", {value: ""}));
-  for (const j of options.judges) $("judge").append(el("option", j, {value: j}));
+  // Judges that cannot work here stay in the list, greyed out, with what they need.
+  for (const j of options.judges) {
+    const option = el("option", j.usable ? j.name : `${j.name} (${j.why})`, {value: j.name});
+    option.disabled = !j.usable;
+    $("judge").append(option);
+  }
   const showMetric = () => {
     const metric = options.metrics.find((m) => m.name === $("metric").value);
     $("metric-description").textContent = metric ? metric.description : "Write your own prompt with {column} placeholders.";
@@ -91,6 +96,15 @@ async function libraryPage() {
       const first = el("td");
       first.append(link);
       tr.append(first, el("td", l.dataset), el("td", `${l.prompt} v${l.prompt_version}`), el("td", l.judge), el("td", l.reviewed));
+      const remove = el("button", "Delete", {class: "delete-labeling"});
+      remove.onclick = async () => {
+        if (!confirm(`Delete labeling ${l.labeling_id} with its reviews and jobs? The dataset stays.`)) return;
+        try { await api(`/api/labelings/${l.labeling_id}`, {method: "DELETE"}); } catch (error) { alert(error.message); }
+        refresh();
+      };
+      const actions = el("td");
+      actions.append(remove);
+      tr.append(actions);
       lbody.append(tr);
     }
     const jbody = $("jobs").querySelector("tbody");
@@ -162,6 +176,9 @@ async function labelPage() {
     }
     decisions = next;
     $("binary-buttons").classList.toggle("hidden", state.kind !== "binary");
+    for (const [id, value] of [["say-yes", 1], ["say-no", 0]]) {
+      $(id).onclick = () => { decisions[state.batch[index].item_id] = value; save(); renderItem(); };
+    }
     $("likert-buttons").replaceChildren();
     if (state.kind === "likert") {
       for (let v = 1; v <= 5; v++) {
@@ -199,6 +216,8 @@ async function labelPage() {
     $("judge-label").textContent = `judge: ${name(entry.judge_label)}${prob}`;
     $("judge-reason").textContent = `reason: ${entry.reason || "-"}`;
     $("your-label").textContent = name(decisions[entry.item_id]);
+    $("say-yes").classList.toggle("chosen", decisions[entry.item_id] === 1);
+    $("say-no").classList.toggle("chosen", decisions[entry.item_id] === 0);
     $("changed").textContent = decisions[entry.item_id] !== entry.judge_label ? "(changed)" : "";
     $("prev").disabled = index === 0;
     $("next").disabled = index === state.batch.length - 1;
@@ -216,6 +235,7 @@ async function labelPage() {
       const actions = el("td");
       if (state.kind === "binary") {
         const flip = el("button", "Flip", {class: "row-flip"});
+        // A failed verdict (none) flips to Yes, as the item page's Flip does.
         flip.onclick = () => { decisions[e.item_id] = decisions[e.item_id] === 1 ? 0 : 1; save(); renderTable(); };
         actions.append(flip);
       }
