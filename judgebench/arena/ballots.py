@@ -178,9 +178,9 @@ def merge_votes(sources: Iterable[str | Path]) -> list[Vote]:
     return sorted(seen.values(), key=lambda v: (v.created, v.vote_id))
 
 
-def default_votes() -> list[Vote]:
-    """The votes in the default library's arena.sqlite, if there is one."""
+def default_votes(home: str | Path | None = None) -> list[Vote]:
+    """The votes in the library's arena.sqlite (`home`, else the default library), if there is one."""
     from judgebench.home import default_home
 
-    path = default_home() / DB_NAME
+    path = Path(home or default_home()) / DB_NAME
     return BallotBox(path).votes() if path.exists() else []

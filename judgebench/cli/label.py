@@ -82,8 +82,11 @@ def _review(library, args) -> None:
     if outcome is None:
         print("quit without submitting; nothing was saved")
     else:
+        from judgebench.label.agreement import describe_agreement
+
         print(f"saved {outcome['submitted']} reviews ({outcome['changed']} changed); they are few-shot examples "
-              f"from now on.\nnext: judgebench label next {labeling.id}   (another round)   or   "
+              f"from now on.\n{describe_agreement(library.reviews(labeling.id))}\n"
+              f"next: judgebench label next {labeling.id}   (another round)   or   "
               f"judgebench label submit {labeling.id}")
 
 
@@ -109,6 +112,11 @@ def _submit(library, args) -> None:
 
 
 def _status(library, args) -> None:
+    from judgebench.label.agreement import describe_agreement
+
+    if not args.job:
+        for labeling in library.labelings():
+            print(f"labeling {labeling.labeling_id}: {describe_agreement(library.reviews(labeling.labeling_id))}")
     jobs = [library.job(args.job)] if args.job else library.jobs()
     if not jobs:
         print("no jobs yet")

@@ -19,18 +19,28 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--resamples", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--labeling", action="append", default=[],
+                        help="an LLM Judge++ labeling with reviews, as a dataset of its own (repeat)")
+    parser.add_argument("--home", default=None, help="the library folder (its labelings and arena votes)")
     args = parser.parse_args(argv)
 
     from judgebench.arena.ballots import default_votes, merge_votes
     from judgebench.errors import UserError
     from judgebench.report.publish import find_runs, publish
 
-    runs = args.runs or find_runs(args.results)
-    votes = merge_votes(args.votes) if args.votes else default_votes()
-    if not runs and not votes:
+    runs = args.runs or ([] if args.labeling else find_runs(args.results))
+    votes = merge_votes(args.votes) if args.votes else default_votes(args.home)
+    labelings = []
+    if args.labeling:
+        from judgebench.label.library import Library
+        from judgebench.report.label_board import labeling_run
+
+        library = Library(args.home)
+        labelings = [labeling_run(library, labeling_id) for labeling_id in args.labeling]
+    if not runs and not votes and not labelings:
         raise UserError(f"no runs in {args.results}/ and no votes; run `judgebench run` first")
     data = publish(runs, args.out, resamples=args.resamples, rounds=args.rounds, seed=args.seed, votes=votes,
-                   min_votes=args.min_votes)
+                   min_votes=args.min_votes, labelings=labelings)
     voted = f", {len(votes)} arena votes" if votes else ""
     print(f"leaderboard of {len(runs)} run(s), {len(data['datasets'])} dataset(s), {data['battles']} battles"
           f"{voted}: {args.out}/index.html")

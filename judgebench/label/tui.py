@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TextArea
 
 from judgebench.data.schema import Label
 from judgebench.kinds import TaskKind
+from judgebench.label.agreement import describe_agreement
 from judgebench.label.records import BatchEntry
 from judgebench.label.workflow import Labeling
 
@@ -114,6 +115,7 @@ class TableScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text("Review and Submit: f flips the selected row, enter opens it, s submits all."))
+        yield Static(id="agreement")
         yield DataTable(id="table", cursor_type="row")
         yield Footer()
 
@@ -125,7 +127,16 @@ class TableScreen(Screen):
     def on_screen_resume(self) -> None:
         self.fill()
 
+    def show_agreement(self) -> None:
+        """The judge's agreement with this person on this batch, and per prompt version before it."""
+        app: ReviewApp = self.app  # type: ignore[assignment]
+        here = sum(app.decisions.get(e.item_id) == e.judge_label and e.judge_label is not None for e in app.batch)
+        self.query_one("#agreement", Static).update(Text(
+            f"this batch: the judge agrees with you on {here}/{len(app.batch)}. Before: "
+            + describe_agreement(app.labeling.library.reviews(app.labeling.id))))
+
     def fill(self) -> None:
+        self.show_agreement()
         app: ReviewApp = self.app  # type: ignore[assignment]
         table = self.query_one(DataTable)
         row = table.cursor_row

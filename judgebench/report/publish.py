@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 
 from judgebench.arena.votes import Vote
 from judgebench.report import plots
-from judgebench.report.leaderboard import build_leaderboard, load_run
+from judgebench.report.leaderboard import RunData, build_leaderboard, load_run
 from judgebench.report.render import PLOTS, render_html, render_markdown, slug
 
 
@@ -19,9 +19,10 @@ def find_runs(results: str | Path) -> list[Path]:
 
 
 def publish(run_dirs: Sequence[str | Path], out: str | Path, *, resamples: int = 1000, rounds: int = 100,
-            seed: int = 0, votes: Sequence[Vote] = (), min_votes: int = 20) -> dict:
-    data = build_leaderboard([load_run(d) for d in run_dirs], resamples=resamples, rounds=rounds, seed=seed,
-                             votes=votes, min_votes=min_votes)
+            seed: int = 0, votes: Sequence[Vote] = (), min_votes: int = 20, labelings: Sequence[RunData] = ()) -> dict:
+    """`labelings`: LLM Judge++ labelings as boards of their own (`label_board.labeling_run`)."""
+    data = build_leaderboard([load_run(d) for d in run_dirs] + list(labelings), resamples=resamples, rounds=rounds,
+                             seed=seed, votes=votes, min_votes=min_votes)
     out = Path(out)
     (out / "plots").mkdir(parents=True, exist_ok=True)
     written: dict[str, list[str]] = {}

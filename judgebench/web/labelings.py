@@ -8,6 +8,7 @@ from typing import Any, Sequence
 from fastapi import APIRouter, Body
 
 from judgebench.config import ConfigError, group_names, judge_spec, load_group_entry
+from judgebench.label.agreement import describe_agreement
 from judgebench.label.library import Library
 from judgebench.label.workflow import Labeling, builtin_criteria, criteria, judges_from, start_labeling
 from judgebench.run.session import judge_unusable
@@ -101,4 +102,5 @@ def _labeling_state(labeling: Labeling) -> dict[str, Any]:
                    "judge_prob": e.judge_prob, "reason": e.reason, "uncertainty": e.uncertainty,
                    "prompt_version": e.prompt_version} for e in batch],
         "jobs": [j.to_dict() for j in library.jobs(labeling.info.dataset_id) if j.labeling_id == labeling.id],
+        "agreement": describe_agreement(library.reviews(labeling.id)),
     }

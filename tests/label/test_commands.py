@@ -94,7 +94,9 @@ def test_start_next_submit_status_download(home, tmp_path):
     submitted = cli("label", "submit", lid, "--wait", "--home", str(home))
     assert "completed (40/40)" in submitted.stdout, submitted.stderr
     job_id = submitted.stdout.split(":", 1)[0]
-    assert "completed  40/40" in cli("label", "status", "--home", str(home)).stdout
+    status = cli("label", "status", "--home", str(home)).stdout
+    assert "completed  40/40" in status
+    assert f"labeling {lid}: v1 agrees with you on 15/16 (95% interval" in status      # one correction
     for fmt in ("jsonl", "csv", "parquet"):
         out = tmp_path / f"labeled.{fmt}"
         assert cli("label", "download", "answers", "-o", str(out), "--home", str(home)).returncode == 0
@@ -188,3 +190,26 @@ def test_terminal_review_in_a_pseudo_terminal(home, tmp_path):
     assert b"saved 16 reviews (1 changed)" in output
     reviews = Library(home).reviews(lid)
     assert len(reviews) == 16 and sum(r.label != r.judge_label for r in reviews) == 1
+
+
+def test_a_labeling_with_reviews_goes_on_the_leaderboard(home, tmp_path):
+    import json
+
+    home, judge_dir = home
+    cli("data", "add", str(write_csv(tmp_path / "answers.csv", rows(40))), "--home", str(home))
+    lid = labeling_id(start(home, judge_dir).stdout)
+    library = Library(home)
+    from judgebench.label.workflow import Labeling
+
+    batch = library.batch(lid)
+    Labeling(library, lid).submit_reviews({batch[0].item_id: 1 - batch[0].judge_label,
+                                           batch[1].item_id: 1 - batch[1].judge_label})
+    out = tmp_path / "board"
+    done = cli("leaderboard", "--labeling", lid, "--home", str(home), "--out", str(out), "--resamples", "100")
+    assert done.returncode == 0, done.stderr
+    data = json.loads((out / "data.json").read_text())
+    [(name, board)] = data["datasets"].items()
+    assert name.startswith(f"labeling {lid} (answers@1)") and board["items"] == 16
+    assert board["judges"]["scripted/v1"]["metrics"]["accuracy"]["estimate"] == 14 / 16
+    empty = cli("leaderboard", "--labeling", "lb-nope", "--home", str(home), "--out", str(out))
+    assert empty.returncode == 2 and "no labeling 'lb-nope'" in empty.stderr

@@ -74,3 +74,18 @@ def test_a_prompt_without_the_columns_is_refused_in_the_editor(labeling, library
     error = asyncio.run(go())
     assert "{answer}" in error and "input" in error
     assert library.prompt_version(labeling.id).version == 1
+
+
+def test_the_review_table_shows_the_judges_agreement_with_you(labeling, library):
+    async def go():
+        app = ReviewApp(labeling)
+        async with app.run_test(size=(160, 40)) as pilot:
+            for key in ["f", "r"]:                  # one correction, then the Review and Submit table
+                await pilot.press(key)
+                await pilot.pause()
+            return str(app.screen.query_one("#agreement").render())
+    shown = asyncio.run(go())
+    assert "this batch: the judge agrees with you on 15/16" in shown and "no reviews yet" in shown
+    labeling.submit_reviews({})
+    labeling.next_batch()
+    assert "Before: v1 agrees with you on 16/16" in asyncio.run(go())

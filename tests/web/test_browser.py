@@ -68,6 +68,7 @@ def test_upload_review_flip_two_submit_and_the_corrections_become_examples(serve
         flipped = [rows_.nth(i).get_attribute("data-item") for i in (0, 15)]
         page.click("#submit-reviews")
         expect(page.locator("#after-msg")).to_contain_text("(2 changed)")
+        expect(page.locator("#after-msg")).to_contain_text("v1 agrees with you on 14/16 (95% interval")
 
         library = Library(served.home)
         reviews = {r.item_id: r for r in library.reviews(labeling_id)}

@@ -309,7 +309,7 @@ async function labelPage() {
       const result = await post(`/api/labelings/${labelingId}/reviews`, {labels: decisions});
       localStorage.removeItem(key);
       state = result;
-      afterView(`Submitted ${Object.keys(decisions).length} labels (${result.changed} changed). ${result.reviewed} reviewed in all; they are few-shot examples for the judge from now on.`);
+      afterView(`Submitted ${Object.keys(decisions).length} labels (${result.changed} changed). ${result.reviewed} reviewed in all; they are few-shot examples for the judge from now on. ${result.agreement}.`);
     } catch (error) { showError(error); } finally { $("submit-reviews").disabled = false; }
   };
   $("next-batch").onclick = async () => {
