@@ -9,6 +9,7 @@ and which metric is the kind's main one.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import dataclass
@@ -121,8 +122,6 @@ class TaskKind(ABC):
     # --- verdict probabilities ------------------------------------------------------------------
     def uncertainty(self, choice_probs: Mapping[str, float] | None) -> float | None:
         """How unsure a verdict distribution is, in [0, 1]: normalised entropy over its choices."""
-        import math
-
         if not choice_probs:
             return None
         if len(choice_probs) < 2:

@@ -22,6 +22,7 @@ import numpy as np
 
 from judgebench.kinds import TaskKind, majority
 from judgebench.metrics import agreement as ag
+from judgebench.metrics.bootstrap import confusion_bootstrap
 from judgebench.metrics.pairwise import (
     PairwiseVerdicts, Rate, alpaca_eval_agreement, judgebench_score, mt_bench_agreement, positional_agreement,
 )
@@ -176,7 +177,5 @@ _add(name="positional_agreement", title="positional agreement", kinds=PAIRS, gre
 
 def confusion_intervals(kind: TaskKind, y_true: Sequence, y_pred: Sequence, **ci: Any) -> dict[str, Any]:
     """Every confusion-matrix metric of the kind with its bootstrap interval (`bootstrap.confusion_bootstrap`)."""
-    from judgebench.metrics.bootstrap import confusion_bootstrap
-
     functions = {m.name: m.function for m in metrics_for(kind) if m.interval == "confusion"}
     return confusion_bootstrap(functions, y_true, y_pred, kind.labels(), **ci)

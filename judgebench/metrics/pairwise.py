@@ -41,11 +41,6 @@ class PairwiseVerdicts:
     def __len__(self) -> int:
         return len(self.first)
 
-    def take(self, index: Sequence[int]) -> "PairwiseVerdicts":
-        pick = lambda column: [column[i] for i in index]  # noqa: E731
-        return PairwiseVerdicts(pick(self.first), pick(self.votes),
-                                pick(self.second) if self.second is not None else None, self.policy)
-
 
 @dataclass(frozen=True)
 class Rate:

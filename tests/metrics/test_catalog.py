@@ -47,7 +47,9 @@ def value(metric, kind, data, order=None):
     """The metric on (a permutation of) the data, as score/ computes it."""
     order = np.arange(len(data[0])) if order is None else order
     if metric.interval == "ratio":
-        rates = metric.function(data[0].take(order))
+        v = data[0]
+        pick = lambda column: [column[i] for i in order]  # noqa: E731
+        rates = metric.function(PairwiseVerdicts(pick(v.first), pick(v.votes), pick(v.second), v.policy))
         counted = [r for r in rates if r is not None]
         total = sum(r.total for r in counted)
         return sum(r.hits for r in counted) / total if total else float("nan")
@@ -137,7 +139,7 @@ def test_confusion_metrics_take_a_batch_of_matrices():
     rng = np.random.default_rng(0)
     batch = rng.integers(0, 20, size=(50, 4, 4))
     batch[0] = 0                                                  # no items: undefined, not an error
-    for metric in (m for m in CATALOG._entries.values() if m.interval == "confusion"):
+    for metric in (get(n) for n in CATALOG if get(n).interval == "confusion"):
         together = np.asarray(metric.function(batch), dtype=float)
         one_by_one = np.array([float(metric.function(matrix)) for matrix in batch])
         np.testing.assert_allclose(together, one_by_one, equal_nan=True, err_msg=metric.name)
