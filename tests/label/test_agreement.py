@@ -27,3 +27,16 @@ def test_edges():
     assert perfect.rate == 1.0 and perfect.high == pytest.approx(1.0) and perfect.low < 1.0
     [none] = agreement_by_version(reviews(3, [(1, 0)] * 4))
     assert none.agreed == 0 and none.low == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("p,n", [(0.8, 16), (0.6, 32)])
+def test_the_interval_holds_a_planted_agreement_rate_about_95_percent_of_the_time(p, n):
+    """Seeded simulation; the full table is benchmarks/review_agreement_coverage.py."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "review_agreement_coverage.py"
+    spec = importlib.util.spec_from_file_location("review_agreement_coverage", path)
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    assert 0.92 <= benchmark.coverage(p, n, trials=2000, seed=7) <= 0.985
