@@ -34,11 +34,19 @@ def arena_prompt() -> CriteriaPrompt:
     return prompt_spec(load_group_entry("arena", "critique"))
 
 
+def arena_unfit(columns: Sequence[str], dataset: str) -> str | None:
+    """Why a dataset with these columns (after its column map) cannot be evaluated, or None."""
+    if "input" in columns and ("output" in columns or "response" in columns):
+        return None
+    return (f"the arena needs an input and an output (or response) column; choose yours with "
+            f"`judgebench data map {dataset} input=COLUMN output=COLUMN` or on the library page")
+
+
 def arena_fields(fields: Mapping[str, Any], criteria: str) -> dict[str, str]:
-    """A dataset row as the arena shows it; None when the row has no single response to evaluate."""
+    """A dataset row as the arena shows it."""
     response = fields.get("output", fields.get("response"))
     if fields.get("input") is None or response is None:
-        raise VoteError("the arena needs items with an input and an output (or response) column")
+        raise VoteError(arena_unfit(list(fields), "DATASET"))
     reference = fields.get("reference", fields.get("context")) or ""
     return {"criteria": criteria or DEFAULT_CRITERIA, "input": str(fields["input"]), "response": str(response),
             "reference": str(reference)}

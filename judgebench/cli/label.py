@@ -21,8 +21,10 @@ def parser() -> argparse.ArgumentParser:
                           help="built-in criteria (faithfulness, correctness, relevance, ...); --metric is the old name")
     criteria.add_argument("--template", help="your own prompt with {column} placeholders")
     start.add_argument("--system", default="", help="system message for --template")
-    start.add_argument("--kind", choices=[k for k in KINDS.names() if KINDS.get(k).reviewable], default="binary",
-                       help="label kind for --template")
+    start.add_argument("--map", action="append", default=[], metavar="PLACEHOLDER=COLUMN",
+                       help="which column fills a placeholder, e.g. --map output=answer (remembered for the dataset)")
+    start.add_argument("--kind", choices=[k for k in KINDS.names() if KINDS.get(k).reviewable],
+                       help="the labels --template asks for (required with --template)")
     start.add_argument("--judge", action="append", help="conf/judge name (repeat: the first labels, the others "
                                                         "help choose items to review); default local_smollm2")
     start.add_argument("--judge-dir", action="append", default=[], help="extra folder of judge YAML files")
@@ -46,6 +48,8 @@ def parser() -> argparse.ArgumentParser:
     download.add_argument("target", help="dataset (id, name, name@version) or job id")
     download.add_argument("-o", "--output", required=True, help="file to write (.jsonl, .csv or .parquet)")
     download.add_argument("--format", choices=["jsonl", "csv", "parquet"])
+    download.add_argument("--prompt-columns", action="store_true",
+                          help="name mapped columns after the placeholders they fill (answer -> output)")
     sub.add_parser("list", help="labelings with their rounds and reviews")
     sub.add_parser("delete", help="a labeling with its reviews and jobs (the dataset stays)").add_argument("labeling")
     for p in sub.choices.values():
@@ -62,12 +66,13 @@ def _print_batch(labeling, batch) -> None:
 
 
 def _start(library, args) -> None:
+    from judgebench.data.column_map import parse_column_map
     from judgebench.label.workflow import criteria, judges_from, start_labeling
 
     prompt = criteria(args.criteria, template=args.template, system=args.system, kind=args.kind)
     labeling, batch = start_labeling(library, args.dataset, prompt, judges_from(args.judge, args.judge_dir),
                                      few_shot_k=args.few_shot, selection=args.select, pool_size=args.pool,
-                                     seed=args.seed, batch_size=args.batch_size)
+                                     seed=args.seed, batch_size=args.batch_size, column_map=parse_column_map(args.map))
     print(f"labeling {labeling.id}: round 1, {len(batch)} items to review ({args.select} selection)")
     _print_batch(labeling, batch)
     print(f"next: judgebench label review {labeling.id}")
@@ -157,7 +162,7 @@ def _download(library, args) -> None:
 
     job_id = args.target if args.target.startswith("job-") else \
         latest_job(library, library.dataset(args.target).dataset_id).job_id
-    path = write_frame(labeled_frame(library, job_id), args.output, args.format)
+    path = write_frame(labeled_frame(library, job_id, args.prompt_columns), args.output, args.format)
     print(f"wrote {path} (job {job_id})")
 
 

@@ -59,12 +59,13 @@ class AutoEval:
     # --- datasets ---------------------------------------------------------------------------
 
     def add_dataset(self, data: str | Path | pd.DataFrame | Sequence[Mapping[str, Any]], name: str | None = None,
-                    id_column: str | None = None) -> str:
+                    id_column: str | None = None, column_map: Mapping[str, str] | None = None) -> str:
         """A JSONL / CSV / Parquet file, a DataFrame or a list of dicts; returns the new dataset id
-        (adding a name again makes a new version)."""
+        (adding a name again makes a new version). Its column map (which column fills which prompt
+        placeholder) is suggested from the column names; `column_map` entries override it."""
         if isinstance(data, (str, Path)):
             items, columns = read_upload(str(data), id_column=id_column)
-            return self.library.add_dataset(name or Path(data).stem, items, columns, str(data)).dataset_id
+            return self.library.add_dataset(name or Path(data).stem, items, columns, str(data), column_map).dataset_id
         frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
         if name is None:
             raise LibraryError("name the dataset: add_dataset(data, name=...)")
@@ -72,7 +73,14 @@ class AutoEval:
             path = Path(tmp) / "data.parquet"
             frame.to_parquet(path, index=False)
             items, columns = read_upload(str(path), id_column=id_column, display_name=f"<{name}>")
-        return self.library.add_dataset(name, items, columns, "python").dataset_id
+        return self.library.add_dataset(name, items, columns, "python", column_map).dataset_id
+
+    def get_column_map(self, dataset_id: str) -> dict[str, str]:
+        return dict(self.library.dataset(dataset_id).column_map)
+
+    def set_column_map(self, dataset_id: str, column_map: Mapping[str, str | None]) -> dict[str, str]:
+        """Change which column fills which placeholder ({"output": "answer"}; None removes an entry)."""
+        return self.library.set_column_map(self.library.dataset(dataset_id).dataset_id, column_map)
 
     def list_datasets(self) -> list[DatasetInfo]:
         return self.library.datasets()
@@ -88,11 +96,15 @@ class AutoEval:
 
     def start_labeling(self, dataset_id: str, prompt_template: str | CriteriaPrompt, *, judge=None,
                        selection: str = "active", few_shot_k: int = DEFAULT_FEW_SHOT, batch_size: int = BATCH_SIZE,
-                       pool_size: int = DEFAULT_POOL, kind: str = "binary", seed: int = 0) -> str:
-        """Create a labeling and have the judge label its first review batch; returns the labeling id."""
+                       pool_size: int = DEFAULT_POOL, kind: str | None = None, seed: int = 0,
+                       column_map: dict[str, str] | None = None) -> str:
+        """Create a labeling and have the judge label its first review batch; returns the labeling id.
+        A template needs its `kind` (binary, likert); `column_map` says which column fills a placeholder
+        ({"output": "answer"}) and is remembered for the dataset."""
         labeling, _ = start_labeling(self.library, dataset_id, criteria(prompt_template, kind=kind),
                                      judges_from(judge or self.judge, self.judge_dirs), few_shot_k=few_shot_k,
-                                     selection=selection, pool_size=pool_size, seed=seed, batch_size=batch_size)
+                                     selection=selection, pool_size=pool_size, seed=seed, batch_size=batch_size,
+                                     column_map=column_map)
         return labeling.id
 
     def get_review_batch(self, labeling_id: str) -> list[dict[str, Any]]:
@@ -118,7 +130,7 @@ class AutoEval:
     # --- full labeling jobs -----------------------------------------------------------------
 
     def label_dataset(self, dataset_id: str | None = None, prompt_template: str | CriteriaPrompt | None = None, *,
-                      labeling_id: str | None = None, judge=None, kind: str = "binary",
+                      labeling_id: str | None = None, judge=None, kind: str | None = None,
                       wait_for_completion: bool = True, timeout: float | None = None) -> str:
         """Label every item; returns the job id. With `labeling_id`, its latest prompt and reviewed examples
         are used; otherwise a labeling without reviews is made from `prompt_template`. Without waiting, the
@@ -158,10 +170,11 @@ class AutoEval:
         return self.get_job(job_id)
 
     def download_dataset(self, dataset_id: str, path: str | Path | None = None, *, job_id: str | None = None,
-                         format: str | None = None) -> pd.DataFrame:
-        """The labeled dataset of the latest completed job (or `job_id`); written to `path` if given."""
+                         format: str | None = None, prompt_columns: bool = False) -> pd.DataFrame:
+        """The labeled dataset of the latest completed job (or `job_id`); written to `path` if given.
+        `prompt_columns`: mapped columns named after the placeholders they fill (see the column map)."""
         job_id = job_id or latest_job(self.library, self.library.dataset(dataset_id).dataset_id).job_id
-        frame = labeled_frame(self.library, job_id)
+        frame = labeled_frame(self.library, job_id, prompt_columns)
         if path is not None:
             write_frame(frame, path, format)
         return frame

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from judgebench.data.column_map import renamed_fields
 from judgebench.label.library import Library, LibraryError
 from judgebench.label.records import JobInfo
 from judgebench.label.workflow import Labeling, item_verdicts
@@ -26,10 +27,13 @@ def latest_job(library: Library, dataset_id: str) -> JobInfo:
     return jobs[-1]
 
 
-def labeled_frame(library: Library, job_id: str) -> pd.DataFrame:
+def labeled_frame(library: Library, job_id: str, prompt_columns: bool = False) -> pd.DataFrame:
     """One row per item, in upload order. Reviewed items carry the person's label (source `human`);
-    the others the judge's (source `judge`), or no label where the judge gave none (source `none`)."""
+    the others the judge's (source `judge`), or no label where the judge gave none (source `none`).
+    `prompt_columns`: mapped columns are named after the placeholders they fill (`answer` becomes `output`),
+    so that the file runs with the built-in criteria as it is."""
     job = library.job(job_id)
+    column_map = library.dataset(job.dataset_id).column_map if prompt_columns else {}
     labeling = Labeling(library, job.labeling_id)
     stored, prompt = labeling.prompt(job.prompt_version)
     judgments = [Judgment.from_dict(r) for r in library.job_judgments(job_id)]
@@ -48,9 +52,9 @@ def labeled_frame(library: Library, job_id: str) -> pd.DataFrame:
         added = {"item_id": item.item_id, "label": label, "label_source": source, "judge_label": judge_label,
                  "judge_prob": verdict.prob if verdict else None, "judge_reason": verdict.reason if verdict else None,
                  "prompt_version": stored.version, "prompt_hash": prompt.hash, "job_id": job_id}
-        row = dict(item.fields)
+        row = renamed_fields(item.fields, column_map)
         for name, value in added.items():
-            row[name if name not in item.fields else f"judgebench_{name}"] = value
+            row[name if name not in row else f"judgebench_{name}"] = value
         rows.append(row)
     return pd.DataFrame(rows)
 

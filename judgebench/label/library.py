@@ -1,6 +1,7 @@
 """The LLM Judge++ store: datasets, labelings, reviews and labeling jobs in one SQLite file.
 
     datasets / items        uploads, one version per upload of a name
+    column_maps             per dataset version: which column fills which prompt placeholder
     labelings               a dataset + criteria (prompt versions) + judge(s)
     batch_items             the review batches: 16 items per round, with the judge's label and reason
     reviews                 what a person decided, per item (the few-shot pool)
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from judgebench.data.column_map import check_column_map, suggest_column_map
 from judgebench.data.schema import Item, Label
 from judgebench.errors import UserError
 from judgebench.home import default_home
@@ -41,6 +43,9 @@ CREATE TABLE IF NOT EXISTS datasets (
 CREATE TABLE IF NOT EXISTS items (
     dataset_id TEXT NOT NULL, position INTEGER NOT NULL, item_id TEXT NOT NULL, fields TEXT NOT NULL,
     PRIMARY KEY (dataset_id, item_id));
+CREATE TABLE IF NOT EXISTS column_maps (
+    dataset_id TEXT NOT NULL, placeholder TEXT NOT NULL, column_name TEXT NOT NULL,
+    PRIMARY KEY (dataset_id, placeholder));
 CREATE TABLE IF NOT EXISTS labelings (
     labeling_id TEXT PRIMARY KEY, dataset_id TEXT NOT NULL, kind TEXT NOT NULL, judges TEXT NOT NULL,
     few_shot_k INTEGER NOT NULL, selection TEXT NOT NULL, pool_size INTEGER NOT NULL, seed INTEGER NOT NULL,
@@ -125,10 +130,15 @@ class Library:
 
     # --- datasets ---------------------------------------------------------------------------
 
-    def add_dataset(self, name: str, items: Sequence[Item], columns: Sequence[str], source: str) -> DatasetInfo:
+    def add_dataset(self, name: str, items: Sequence[Item], columns: Sequence[str], source: str,
+                    column_map: Mapping[str, str] | None = None) -> DatasetInfo:
+        """A new version of `name`. Its column map starts as the one suggested by the column names,
+        with `column_map`'s entries over it."""
         name = safe_name(name)
         if not items:
             raise LibraryError(f"{source}: no rows to add")
+        chosen = {**suggest_column_map(columns), **check_column_map(column_map or {}, columns, name)}
+        chosen = {p: c for p, c in chosen.items() if c}
         dataset_id = new_id("ds")
         created = time.time()
         with self.transaction() as db:
@@ -140,12 +150,27 @@ class Library:
                            [(dataset_id, i, item.item_id, json.dumps(dict(item.fields), ensure_ascii=False,
                                                                      default=str))
                             for i, item in enumerate(items)])
-        return DatasetInfo(dataset_id, name, version, source, tuple(columns), len(items), created)
+            db.executemany("INSERT INTO column_maps VALUES (?, ?, ?)",
+                           [(dataset_id, p, c) for p, c in chosen.items()])
+        return DatasetInfo(dataset_id, name, version, source, tuple(columns), len(items), created, chosen)
+
+    def set_column_map(self, dataset_id: str, changes: Mapping[str, str | None]) -> dict[str, str]:
+        """Change the dataset version's column map (an empty column, or the placeholder's own name, removes the
+        entry); returns the new map."""
+        info = self.dataset(dataset_id)
+        checked = check_column_map(changes, info.columns, info.name)
+        with self.transaction() as db:
+            for placeholder, column in checked.items():
+                db.execute("DELETE FROM column_maps WHERE dataset_id = ? AND placeholder = ?",
+                           (info.dataset_id, placeholder))
+                if column and column != placeholder:
+                    db.execute("INSERT INTO column_maps VALUES (?, ?, ?)", (info.dataset_id, placeholder, column))
+        return self.dataset(info.dataset_id).column_map
 
     def datasets(self) -> list[DatasetInfo]:
         with self.connect() as db:
             rows = db.execute("SELECT * FROM datasets ORDER BY name, version").fetchall()
-        return [_dataset_info(r) for r in rows]
+            return [_dataset_info(db, r) for r in rows]
 
     def dataset(self, ref: str) -> DatasetInfo:
         """By id (`ds-...`), by name (its latest version) or by `name@version`."""
@@ -160,11 +185,11 @@ class Library:
             elif row is None:
                 row = db.execute("SELECT * FROM datasets WHERE name = ? ORDER BY version DESC LIMIT 1",
                                  (name,)).fetchone()
-        if row is None:
-            known = ", ".join(sorted({d.name for d in self.datasets()})) or "none yet"
-            raise LibraryError(f"no dataset {ref!r} in {self.path} (datasets: {known}); "
-                               "add one with `judgebench data add FILE --name NAME`")
-        return _dataset_info(row)
+            if row is not None:
+                return _dataset_info(db, row)
+        known = ", ".join(sorted({d.name for d in self.datasets()})) or "none yet"
+        raise LibraryError(f"no dataset {ref!r} in {self.path} (datasets: {known}); "
+                           "add one with `judgebench data add FILE --name NAME`")
 
     def items(self, dataset_id: str) -> list[Item]:
         with self.connect() as db:
@@ -187,6 +212,7 @@ class Library:
                                                   (dataset_id,))]
             _remove_labelings(db, "dataset_id", dataset_id, labelings, "dataset")
             db.execute("DELETE FROM items WHERE dataset_id = ?", (dataset_id,))
+            db.execute("DELETE FROM column_maps WHERE dataset_id = ?", (dataset_id,))
             db.execute("DELETE FROM datasets WHERE dataset_id = ?", (dataset_id,))
 
     def remove_labeling(self, labeling_id: str) -> None:
@@ -387,5 +413,7 @@ def _insert_prompt(db: sqlite3.Connection, labeling_id: str, version: int, promp
                (labeling_id, version, prompt.name, prompt.template, prompt.system, time.time()))
 
 
-def _dataset_info(row: Sequence[Any]) -> DatasetInfo:
-    return DatasetInfo(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6])
+def _dataset_info(db: sqlite3.Connection, row: Sequence[Any]) -> DatasetInfo:
+    column_map = dict(db.execute("SELECT placeholder, column_name FROM column_maps WHERE dataset_id = ? "
+                                 "ORDER BY placeholder", (row[0],)).fetchall())
+    return DatasetInfo(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6], column_map)

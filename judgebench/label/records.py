@@ -3,8 +3,8 @@ job are, as frozen dataclasses the library returns and the loop, the pages and t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from judgebench.kinds import Label, TaskKind
 
@@ -21,6 +21,7 @@ class DatasetInfo:
     columns: tuple[str, ...]
     n_items: int
     created: float
+    column_map: Mapping[str, str] = field(default_factory=dict)   # placeholder -> column (see data/column_map)
 
 
 @dataclass(frozen=True)

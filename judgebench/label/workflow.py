@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from judgebench.config import ConfigError, group_names, judge_spec, load_group_entry, prompt_spec
+from judgebench.data.column_map import how_to_map, mapped_columns, mapped_fields, unfilled
 from judgebench.data.schema import Dataset, DatasetSpec, Item, Label
-from judgebench.judges.prompts import CriteriaPrompt, validate_prompt
+from judgebench.judges.prompts import CriteriaPrompt, PromptError, validate_prompt
 from judgebench.judges.spec import JudgeSpec
 from judgebench.kinds import KINDS, LabelError, TaskKind, kind_from
 from judgebench.label.library import Library, LibraryError
@@ -51,8 +52,9 @@ def builtin_criteria() -> dict[str, str]:
 
 
 def criteria(prompt: str | CriteriaPrompt | None = None, *, template: str | None = None,
-             system: str = "", kind: str = "binary") -> CriteriaPrompt:
-    """A built-in metric by name (`faithfulness`), or a template with `{column}` placeholders."""
+             system: str = "", kind: str | None = None) -> CriteriaPrompt:
+    """A built-in metric by name (`faithfulness`), or a template with `{column}` placeholders and the
+    `kind` of label it asks for, given explicitly: a wrong guess would label a 1-5 prompt as Yes/No."""
     if isinstance(prompt, CriteriaPrompt):
         return prompt
     if prompt and "{" not in prompt:
@@ -61,6 +63,9 @@ def criteria(prompt: str | CriteriaPrompt | None = None, *, template: str | None
     if not template:
         raise ConfigError(f"give a built-in metric ({', '.join(builtin_criteria())}) or a template with "
                           "{column} placeholders")
+    reviewable = [k for k in KINDS.names() if KINDS.get(k).reviewable]
+    if kind is None:
+        raise ConfigError(f"a custom prompt needs its kind: which labels does it ask for ({', '.join(reviewable)})?")
     if kind not in KINDS:
         raise ConfigError(f"kind must be one of {KINDS.names()}, got {kind!r}")
     return CriteriaPrompt(name="custom", kind=kind, template=template, system=system)
@@ -81,9 +86,25 @@ def _as_prompt(version: PromptVersion, kind: TaskKind) -> CriteriaPrompt:
 
 
 def task_dataset(library: Library, dataset_id: str, kind: TaskKind, items: Sequence[Item] | None = None) -> Dataset:
+    """The dataset as a prompt sees it: its items' fields with the version's column map applied."""
     info = library.dataset(dataset_id)
-    return Dataset(DatasetSpec.of_columns(info.name, kind, info.columns),
-                   tuple(library.items(dataset_id) if items is None else items))
+    items = library.items(dataset_id) if items is None else items
+    return Dataset(DatasetSpec.of_columns(info.name, kind, mapped_columns(info.columns, info.column_map)),
+                   tuple(Item(i.item_id, mapped_fields(i.fields, info.column_map), i.human, i.annotators, i.source)
+                         for i in items))
+
+
+def check_prompt_fits(library: Library, dataset_id: str, prompt: CriteriaPrompt, kind: TaskKind) -> None:
+    """The prompt can be filled from the dataset's columns through its column map, or an error that says
+    which `--map` (or which Columns box on the page) fills it."""
+    info = library.dataset(dataset_id)
+    missing = unfilled(prompt.placeholders, info.columns, info.column_map)
+    if missing:
+        raise PromptError(
+            f"prompt {prompt.name!r} uses {', '.join('{' + p + '}' for p in missing)}, which no column of dataset "
+            f"{info.name!r} fills (columns: {', '.join(info.columns)}); choose the columns: "
+            f"{how_to_map(missing, info.columns)} (on the page: the Columns boxes)")
+    validate_prompt(prompt, mapped_columns(info.columns, info.column_map), kind, info.name)
 
 
 class Labeling:
@@ -133,9 +154,10 @@ class Labeling:
 
     def examples_for(self, reviewed: Sequence[tuple[str, Label]]):
         by_id = {i.item_id: i for i in self.items}
+        column_map = self.library.dataset(self.info.dataset_id).column_map
 
         def choose(item: Item):
-            return [(by_id[rid].fields, label) for rid, label in
+            return [(mapped_fields(by_id[rid].fields, column_map), label) for rid, label in
                     self.similar.pick(item.item_id, reviewed, self.info.few_shot_k)]
         return choose
 
@@ -194,8 +216,7 @@ class Labeling:
         old, _ = self.prompt()
         candidate = CriteriaPrompt(name=old.name, kind=self.kind.name, template=template,
                                    system=old.system if system is None else system)
-        dataset = task_dataset(self.library, self.info.dataset_id, self.kind, [])
-        validate_prompt(candidate, dataset.spec.column_names, self.kind, dataset.spec.name)
+        check_prompt_fits(self.library, self.info.dataset_id, candidate, self.kind)
         stored = self.library.add_prompt_version(self.id, PromptVersion(0, old.name, candidate.template,
                                                                          candidate.system))
         batch = self.current_batch()
@@ -272,8 +293,10 @@ def item_verdicts(judgments: Sequence[Judgment], kind: TaskKind, primary: str) -
 def start_labeling(library: Library, dataset_ref: str, prompt: CriteriaPrompt,
                    judges: Sequence[JudgeSpec] | None = None, *, few_shot_k: int = DEFAULT_FEW_SHOT,
                    selection: str = "active", pool_size: int = DEFAULT_POOL, seed: int = 0,
-                   batch_size: int = BATCH_SIZE) -> tuple[Labeling, list[BatchEntry]]:
-    """Create a labeling and label its first review batch. Bad prompts fail before any call."""
+                   batch_size: int = BATCH_SIZE,
+                   column_map: Mapping[str, str] | None = None) -> tuple[Labeling, list[BatchEntry]]:
+    """Create a labeling and label its first review batch. Bad prompts fail before any call.
+    `column_map` changes the dataset version's map (placeholder -> column), which is remembered."""
     if not KINDS.get(prompt.kind).reviewable:
         raise ConfigError(f"labeling supports {[k for k in KINDS.names() if KINDS.get(k).reviewable]} criteria; "
                           f"{prompt.name!r} is {prompt.kind}")
@@ -281,7 +304,9 @@ def start_labeling(library: Library, dataset_ref: str, prompt: CriteriaPrompt,
         raise ConfigError(f"selection must be active or random, got {selection!r}")
     info = library.dataset(dataset_ref)
     kind = kind_from(prompt.kind)
-    validate_prompt(prompt, info.columns, kind, info.name)
+    if column_map:
+        library.set_column_map(info.dataset_id, column_map)
+    check_prompt_fits(library, info.dataset_id, prompt, kind)
     judges = list(judges or judges_from(None))
     probe_judges(judges)
     created = library.create_labeling(info.dataset_id, kind, [j.to_dict() for j in judges],

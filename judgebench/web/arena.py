@@ -14,8 +14,9 @@ from fastapi import APIRouter, Body, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
 from judgebench.arena.ballots import BallotBox, VoteError, votes_jsonl
-from judgebench.arena.matchmaker import CUSTOM, Matchmaker, custom_item
+from judgebench.arena.matchmaker import CUSTOM, Matchmaker, arena_unfit, custom_item
 from judgebench.config import group_names, load_group_entry, named_dataset
+from judgebench.data.column_map import mapped_columns, mapped_fields
 from judgebench.data.load import load_dataset
 from judgebench.data.schema import Item
 from judgebench.kinds import KINDS
@@ -56,7 +57,12 @@ def arena_router(library: Library, judges: Sequence[JudgeSpec], static_file, see
         with lock:
             if dataset not in loaded:
                 if dataset.startswith("library:"):
-                    loaded[dataset] = library.items(library.dataset(dataset.removeprefix("library:")).dataset_id)
+                    info = library.dataset(dataset.removeprefix("library:"))
+                    unfit = arena_unfit(mapped_columns(info.columns, info.column_map), f"{info.name}@{info.version}")
+                    if unfit:
+                        raise VoteError(unfit)
+                    loaded[dataset] = [Item(i.item_id, mapped_fields(i.fields, info.column_map), i.human, None,
+                                            i.source) for i in library.items(info.dataset_id)]
                 elif dataset in shipped_arena_datasets():
                     loaded[dataset] = list(load_dataset(named_dataset(dataset)).items)
                 else:
@@ -71,7 +77,8 @@ def arena_router(library: Library, judges: Sequence[JudgeSpec], static_file, see
     def options(request: Request, response: Response):
         session_of(request, response)
         datasets = [{"id": name, "label": f"{name} (shipped)"} for name in shipped_arena_datasets()]
-        datasets += [{"id": f"library:{d.dataset_id}", "label": f"{d.name}@{d.version} (library)"}
+        datasets += [{"id": f"library:{d.dataset_id}", "label": f"{d.name}@{d.version} (library)",
+                      "why": arena_unfit(mapped_columns(d.columns, d.column_map), f"{d.name}@{d.version}")}
                      for d in library.datasets()]
         return {"available": matchmaker is not None, "judges": len(judges), "datasets": datasets}
 

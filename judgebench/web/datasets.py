@@ -1,11 +1,14 @@
-"""The web API's dataset library: upload (size-limited, never stored under the client's name), list, remove."""
+"""The web API's dataset library: upload (size-limited, never stored under the client's name), list, the
+column map, remove."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, File, Form, UploadFile
+from typing import Any
+
+from fastapi import APIRouter, Body, File, Form, UploadFile
 from fastapi.responses import JSONResponse
 
 from judgebench.data.readers import FORMATS_BY_SUFFIX
@@ -43,6 +46,12 @@ def datasets_router(library: Library, max_upload_mb: float) -> APIRouter:
             items, columns = read_upload(str(path), display_name=display)
         info = library.add_dataset(name or Path(display).stem, items, columns, display)
         return info.__dict__
+
+    @router.put("/{dataset_id}/columns")
+    def set_columns(dataset_id: str, body: dict[str, Any] = Body(...)):
+        info = library.dataset(dataset_id)
+        library.set_column_map(info.dataset_id, dict(body.get("column_map") or {}))
+        return library.dataset(info.dataset_id).__dict__
 
     @router.delete("/{dataset_id}")
     def remove(dataset_id: str):

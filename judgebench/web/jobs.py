@@ -40,14 +40,17 @@ class JobThreads:
         return ids
 
 
-def download(library: Library, job_id: str, fmt: str) -> Response:
-    """The labeled dataset of a job as a file (CSV cells are spreadsheet-safe)."""
+def download(library: Library, job_id: str, fmt: str, columns: str = "dataset") -> Response:
+    """The labeled dataset of a job as a file (CSV cells are spreadsheet-safe); `columns=prompt` names
+    mapped columns after the placeholders they fill."""
     if fmt not in EXPORT_FORMATS:
         raise LibraryError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+    if columns not in ("dataset", "prompt"):
+        raise LibraryError("columns must be dataset (your names) or prompt (the placeholders' names)")
     info = library.job(job_id)
     dataset = library.dataset(info.dataset_id)
     with tempfile.TemporaryDirectory() as tmp:
-        data = write_frame(labeled_frame(library, job_id), Path(tmp) / f"labeled.{fmt}", fmt).read_bytes()
+        data = write_frame(labeled_frame(library, job_id, columns == "prompt"), Path(tmp) / f"labeled.{fmt}", fmt).read_bytes()
     filename = f"{dataset.name}-v{dataset.version}-{job_id}.{fmt}"
     return Response(data, media_type="application/octet-stream",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -81,11 +84,12 @@ def jobs_router(library: Library, jobs: JobThreads) -> APIRouter:
         return library.job(job_id).to_dict()
 
     @router.get("/jobs/{job_id}/download")
-    def download_job(job_id: str, format: str = "csv"):
-        return download(library, job_id, format)
+    def download_job(job_id: str, format: str = "csv", columns: str = "dataset"):
+        return download(library, job_id, format, columns)
 
     @router.get("/datasets/{dataset_id}/download")
-    def download_dataset(dataset_id: str, format: str = "csv"):
-        return download(library, latest_job(library, library.dataset(dataset_id).dataset_id).job_id, format)
+    def download_dataset(dataset_id: str, format: str = "csv", columns: str = "dataset"):
+        return download(library, latest_job(library, library.dataset(dataset_id).dataset_id).job_id, format,
+                        columns)
 
     return router

@@ -7,7 +7,8 @@ from typing import Any, Sequence
 
 from fastapi import APIRouter, Body
 
-from judgebench.config import ConfigError, group_names, judge_spec, load_group_entry
+from judgebench.config import ConfigError, group_names, judge_spec
+from judgebench.kinds import KINDS
 from judgebench.label.agreement import describe_agreement
 from judgebench.label.library import Library
 from judgebench.label.workflow import Labeling, builtin_criteria, criteria, judges_from, start_labeling
@@ -19,9 +20,9 @@ def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
 
     @router.get("/options")
     def options():
-        metrics = [{"name": name, "description": description,
-                    "template": load_group_entry("prompt", name)["template"]}
-                   for name, description in builtin_criteria().items()]
+        metrics = [{"name": name, "description": description, "kind": prompt.kind, "template": prompt.template,
+                    "placeholders": list(prompt.placeholders)}
+                   for name, description in builtin_criteria().items() for prompt in [criteria(name)]]
         judges = []
         for name in group_names("judge", judge_dirs):
             try:
@@ -29,7 +30,8 @@ def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
             except ConfigError as exc:
                 reason = str(exc)
             judges.append({"name": name, "usable": reason is None, "why": reason})
-        return {"metrics": metrics, "judges": judges}
+        kinds = [k for k in KINDS.names() if KINDS.get(k).reviewable]
+        return {"metrics": metrics, "judges": judges, "kinds": kinds}
 
     @router.get("/labelings")
     def labelings():
@@ -38,7 +40,7 @@ def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
     @router.post("/labelings")
     def start(body: dict[str, Any] = Body(...)):
         prompt = criteria(body.get("criteria") or body.get("metric") or None, template=body.get("template") or None,
-                          system=body.get("system") or "", kind=body.get("kind") or "binary")
+                          system=body.get("system") or "", kind=body.get("kind") or None)
         names = body.get("judges") or body.get("judge") or None
         names = [names] if isinstance(names, str) else names
         if names is not None and not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
@@ -47,7 +49,8 @@ def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
         labeling, _ = start_labeling(library, body["dataset_id"], prompt, judges_from(names, judge_dirs),
                                      selection=body.get("selection") or "active",
                                      few_shot_k=int(body.get("few_shot_k", 4)),
-                                     batch_size=int(body.get("batch_size", 16)))
+                                     batch_size=int(body.get("batch_size", 16)),
+                                     column_map=dict(body.get("column_map") or {}))
         return _labeling_state(labeling)
 
     @router.delete("/labelings/{labeling_id}")

@@ -21,6 +21,11 @@ def rows(n: int = 40) -> list[dict[str, str]]:
              "context": f"Document {i} on {TOPICS[i % len(TOPICS)]}."} for i in range(n)]
 
 
+def qa_rows(n: int = 30) -> list[dict[str, str]]:
+    """The issue's file: the same rows under the columns question, context, answer."""
+    return [{"question": r["input"], "context": r["context"], "answer": r["output"]} for r in rows(n)]
+
+
 def write_csv(path: Path, data: list[dict[str, str]]) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(data[0]))

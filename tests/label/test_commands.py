@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from judgebench.label.library import Library
-from tests.label.conftest import rows, script, scripted_judge, write_csv
+from tests.label.conftest import qa_rows, rows, script, scripted_judge, write_csv
 from tests.conftest import REPO
 from tests.test_cli import cli as run_cli
 
@@ -69,7 +69,7 @@ def test_bad_upload_names_file_row_and_column(home, tmp_path):
 def test_a_prompt_that_does_not_fit_fails_before_any_call(home, tmp_path, server):
     home, judge_dir = home
     cli("data", "add", str(write_csv(tmp_path / "answers.csv", rows(12))), "--home", str(home))
-    result = cli("label", "start", "--home", str(home), "--dataset", "answers", "--template", "Is {answer} right?",
+    result = cli("label", "start", "--home", str(home), "--dataset", "answers", "--template", "Is {answer} right?", "--kind", "binary",
                  "--judge", "scripted", "--judge-dir", str(judge_dir))
     assert result.returncode == 2 and "{answer}" in result.stderr and "input, output, context" in result.stderr
     assert server.state.requests == 0
@@ -213,3 +213,50 @@ def test_a_labeling_with_reviews_goes_on_the_leaderboard(home, tmp_path):
     assert board["judges"]["scripted/v1"]["metrics"]["accuracy"]["estimate"] == 14 / 16
     empty = cli("leaderboard", "--labeling", "lb-nope", "--home", str(home), "--out", str(out))
     assert empty.returncode == 2 and "no labeling 'lb-nope'" in empty.stderr
+
+
+def user_messages(server) -> list[str]:
+    """What the faithfulness prompt asked (the judge check before labeling asks something else)."""
+    return [m["content"] for r in server.state.log for m in r["messages"]
+            if m["role"] == "user" and m["content"].startswith("Decide whether")]
+
+
+def test_your_own_column_names_through_the_column_map(home, tmp_path, server):
+    home, judge_dir = home
+    added = cli("data", "add", str(write_csv(tmp_path / "answers.csv", qa_rows(30))), "--home", str(home))
+    assert "{input} <- question, {output} <- answer" in added.stdout, added.stderr
+    custom = cli("label", "start", "--home", str(home), "--dataset", "answers", "--template", "Is {answer} right?",
+                 "--judge", "scripted", "--judge-dir", str(judge_dir))
+    assert custom.returncode == 2 and "needs its kind" in custom.stderr and server.state.requests == 0
+
+    started = start(home, judge_dir, "--batch-size", "4", "--pool", "8")
+    assert started.returncode == 0, started.stderr
+    sent = user_messages(server)
+    assert sent and all("Question:\nWhat about" in m and "Answer:\nAnswer " in m for m in sent)
+
+    # A changed map is remembered for the dataset and used by the next labeling.
+    server.state.log.clear()
+    remapped = start(home, judge_dir, "--map", "output=context", "--batch-size", "4", "--pool", "8")
+    assert remapped.returncode == 0, remapped.stderr
+    assert all("Answer:\nDocument " in m for m in user_messages(server))
+    assert "{input} <- question, {output} <- context" in cli("data", "map", "answers", "--home", str(home)).stdout
+    wrong = cli("data", "map", "answers", "output=reply", "--home", str(home))
+    assert wrong.returncode == 2 and "'reply', which is not a column" in wrong.stderr
+
+    lid = labeling_id(remapped.stdout)
+    assert cli("label", "submit", lid, "--wait", "--home", str(home)).returncode == 0
+    out = tmp_path / "labeled.csv"
+    assert cli("label", "download", "answers", "-o", str(out), "--prompt-columns", "--home", str(home)).returncode == 0
+    frame = pd.read_csv(out)
+    assert list(frame.columns[:3]) == ["input", "output", "answer"] and len(frame) == 30
+    assert frame["output"].str.startswith("Document").all()
+
+
+def test_a_prompt_the_columns_cannot_fill_says_which_map_would(home, tmp_path, server):
+    home, judge_dir = home
+    data = [{"prompt_text": r["question"], "reply_text": r["answer"]} for r in qa_rows(10)]
+    cli("data", "add", str(write_csv(tmp_path / "answers.csv", data)), "--home", str(home))
+    result = start(home, judge_dir)
+    assert result.returncode == 2 and server.state.requests == 0
+    assert "uses {context}, {input}, {output}, which no column of dataset 'answers' fills" in result.stderr
+    assert "--map context=COLUMN --map input=COLUMN --map output=COLUMN" in result.stderr

@@ -2,6 +2,7 @@ import sqlite3
 
 import pytest
 
+from judgebench.data.column_map import ColumnMapError
 from judgebench.data.schema import Item
 from judgebench.kinds import BINARY
 from judgebench.label.library import Library, LibraryError, PromptVersion, safe_name
@@ -52,3 +53,23 @@ def test_reviews_latest_wins_and_remove_cascades(tmp_path):
     library.set_job(job, status="cancelled")
     library.remove_dataset(info.dataset_id)
     assert library.datasets() == [] and library.jobs() == [] and library.labelings() == []
+
+
+def test_column_maps_are_suggested_remembered_per_version_and_removed_with_the_dataset(tmp_path):
+    library = Library(tmp_path)
+    qa = [Item("i0", {"question": "q", "context": "c", "answer": "a"}, ())]
+    first = library.add_dataset("qa", qa, ["question", "context", "answer"], "a.csv")
+    assert first.column_map == {"input": "question", "output": "answer"}
+    second = library.add_dataset("qa", qa, ["question", "context", "answer"], "a.csv", {"output": "context"})
+    assert second.column_map == {"input": "question", "output": "context"}
+    # Changing one version leaves the other; the placeholder's own name or "" removes an entry.
+    assert library.set_column_map(first.dataset_id, {"output": "", "reference": "answer"}) == \
+        {"input": "question", "reference": "answer"}
+    assert library.set_column_map(first.dataset_id, {"input": None}) == \
+        {"reference": "answer"}
+    assert Library(tmp_path).dataset("qa@2").column_map == {"input": "question", "output": "context"}
+    with pytest.raises(ColumnMapError, match="'reply', which is not a column of dataset 'qa'"):
+        library.set_column_map(first.dataset_id, {"output": "reply"})
+    library.remove_dataset(first.dataset_id)
+    with sqlite3.connect(tmp_path / "library.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM column_maps WHERE dataset_id = ?", (first.dataset_id,)).fetchone()[0] == 0

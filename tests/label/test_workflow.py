@@ -116,3 +116,22 @@ def test_a_labeling_can_be_deleted_and_its_dataset_stays(labeling, library, data
     assert library.labelings() == [] and library.jobs(dataset_id) == [] and library.dataset(dataset_id)
     with pytest.raises(LibraryError, match="no labeling"):
         library.remove_labeling(labeling.id)
+
+
+def test_a_column_mapped_dataset_fills_items_and_few_shot_examples(library, tmp_path, server):
+    from judgebench.label.ingest import read_upload
+    from tests.label.conftest import qa_rows, write_csv
+
+    script(server)
+    items, columns = read_upload(str(write_csv(tmp_path / "qa.csv", qa_rows(40))))
+    dataset = library.add_dataset("qa", items, columns, "qa.csv")
+    labeling, batch = start_labeling(library, dataset.dataset_id, criteria("faithfulness"),
+                                     judges_from([scripted_judge(server)]))
+    # The judge saw the answers (the scripted rule matches them), and the person sees their own columns.
+    assert all(e.judge_label == int("supported" in labeling.item(e.item_id).fields["answer"]) for e in batch)
+    assert "output" not in labeling.item(batch[0].item_id).fields
+    labeling.submit_reviews({})
+    server.state.log.clear()
+    labeling.next_batch(4)
+    examples = [m["content"] for r in server.state.log for m in r["messages"][1:-1] if m["role"] == "user"]
+    assert len(examples) >= 4 and all("Answer:\nAnswer " in m for m in examples)

@@ -44,7 +44,7 @@ def test_uploaded_names_are_sanitized(client, tmp_path):
 
 def test_bad_prompt_is_refused_before_any_call(client, tmp_path, server):
     dataset_id = upload(client, write_csv(tmp_path / "a.csv", rows(10))).json()["dataset_id"]
-    response = client.post("/api/labelings", json={"dataset_id": dataset_id, "template": "Is {answer} right?",
+    response = client.post("/api/labelings", json={"dataset_id": dataset_id, "template": "Is {answer} right?", "kind": "binary",
                                                    "judge": "scripted"})
     assert response.status_code == 400 and "{answer}" in response.json()["error"]
     assert server.state.requests == 0

@@ -10,6 +10,15 @@ function el(tag, text, attrs) {
   return node;
 }
 
+// The {name} placeholders of a template, as Python's str.format reads them ({{ and }} are literal braces).
+function placeholdersOf(template) {
+  const names = [];
+  for (const m of template.replace(/\{\{|\}\}/g, "").matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}/g)) {
+    if (!names.includes(m[1])) names.push(m[1]);
+  }
+  return names;
+}
+
 async function api(path, options) {
   const response = await fetch(path, options);
   const body = await response.json().catch(() => ({}));
@@ -62,13 +71,35 @@ async function libraryPage() {
     option.disabled = !j.usable;
     $("judge").append(option);
   }
+  for (const k of options.kinds) $("kind").append(el("option", k, {value: k}));
   const showMetric = () => {
     const metric = options.metrics.find((m) => m.name === $("metric").value);
-    $("metric-description").textContent = metric ? metric.description : "Write your own prompt with {column} placeholders.";
-    $("template").value = metric ? metric.template : $("template").value;
+    $("metric-description").textContent = metric ? metric.description : "Write your own prompt with {column} placeholders, and say which labels it asks for.";
+    // A custom prompt starts empty: the last built-in's text would carry its kind along unseen.
+    $("template").value = metric ? metric.template : "";
     $("template").readOnly = Boolean(metric);
+    $("kind-choice").classList.toggle("hidden", Boolean(metric));
+    showColumns();
+  };
+  // One row per placeholder: a select of the dataset's columns, preset from the remembered (or suggested) map.
+  const showColumns = () => {
+    const tbody = $("column-map").querySelector("tbody");
+    tbody.replaceChildren();
+    if (!chosen) return;
+    for (const placeholder of placeholdersOf($("template").value)) {
+      const select = el("select", null, {"data-placeholder": placeholder, "aria-label": `column for {${placeholder}}`});
+      select.append(el("option", "(none)", {value: ""}));
+      for (const c of chosen.columns) select.append(el("option", c, {value: c}));
+      select.value = chosen.column_map[placeholder] || (chosen.columns.includes(placeholder) ? placeholder : "");
+      const tr = el("tr");
+      const cell = el("td");
+      cell.append(select);
+      tr.append(el("td", `{${placeholder}}`), el("td", "←"), cell);
+      tbody.append(tr);
+    }
   };
   $("metric").onchange = showMetric;
+  $("template").oninput = showColumns;
   showMetric();
 
   async function refresh() {
@@ -81,7 +112,7 @@ async function libraryPage() {
       tr.append(el("td", `${d.name}@${d.version}`), el("td", d.n_items), el("td", d.columns.join(", ")), el("td", when(d.created)));
       const actions = el("td");
       const label = el("button", "Label", {class: "label-dataset"});
-      label.onclick = () => { chosen = d; $("start-dataset").textContent = `${d.name}@${d.version}`; $("start").classList.remove("hidden"); };
+      label.onclick = () => { chosen = d; $("start-dataset").textContent = `${d.name}@${d.version}`; $("start").classList.remove("hidden"); showColumns(); };
       const remove = el("button", "Remove");
       remove.onclick = async () => { if (confirm(`Remove ${d.name}@${d.version}?`)) { await api(`/api/datasets/${d.dataset_id}`, {method: "DELETE"}); refresh(); } };
       actions.append(label, remove);
@@ -120,7 +151,9 @@ async function libraryPage() {
     $("upload-msg").textContent = "uploading ...";
     try {
       const info = await api("/api/datasets", {method: "POST", body: form});
-      $("upload-msg").textContent = `added ${info.name}@${info.version}: ${info.n_items} rows`;
+      const matched = Object.entries(info.column_map).map(([p, c]) => `{${p}} ← ${c}`).join(", ");
+      $("upload-msg").textContent = `added ${info.name}@${info.version}: ${info.n_items} rows` +
+        (matched ? `; columns matched to the prompts: ${matched} (check them under Label)` : "");
       await refresh();
     } catch (error) {
       $("upload-msg").className = "error";
@@ -132,8 +165,11 @@ async function libraryPage() {
     $("start-msg").className = "muted";
     $("start-msg").textContent = "the judge is labeling candidates ...";
     try {
-      const body = {dataset_id: chosen.dataset_id, judge: $("judge").value, selection: $("selection").value};
-      if ($("metric").value) body.metric = $("metric").value; else body.template = $("template").value;
+      const column_map = {};
+      for (const select of $("column-map").querySelectorAll("select")) column_map[select.dataset.placeholder] = select.value;
+      const body = {dataset_id: chosen.dataset_id, judge: $("judge").value, selection: $("selection").value, column_map};
+      if ($("metric").value) body.metric = $("metric").value;
+      else { body.template = $("template").value; body.kind = $("kind").value; }
       const state = await post("/api/labelings", body);
       location.href = `/label/${state.labeling_id}`;
     } catch (error) {

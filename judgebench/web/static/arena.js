@@ -67,7 +67,14 @@ async function start() {
     showError(new Error("The arena needs at least two judges: judgebench serve --arena-judge A --arena-judge B"));
     $("new-match").disabled = true;
   }
-  for (const d of options.datasets) $("arena-dataset").append(el("option", d.label, {value: d.id}));
+  // A library dataset whose columns do not say which is the input and which the response stays listed,
+  // greyed out, with what to do.
+  for (const d of options.datasets) {
+    const option = el("option", d.why ? `${d.label}: map its input and output columns first` : d.label,
+                      {value: d.id, title: d.why || ""});
+    option.disabled = Boolean(d.why);
+    $("arena-dataset").append(option);
+  }
   $("arena-dataset").append(el("option", "an item I type in", {value: "custom"}));
   $("arena-dataset").onchange = () => $("custom-fields").classList.toggle("hidden", $("arena-dataset").value !== "custom");
   $("new-match").onclick = newMatch;
