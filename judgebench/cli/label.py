@@ -65,14 +65,23 @@ def _print_batch(labeling, batch) -> None:
               f"uncertainty={entry.uncertainty or 0:.2f}  {first}")
 
 
+def _bar(label: str):
+    """A count, a bar and the time left on stderr while the judge works."""
+    from judgebench.run.progress import Meter, reporting_to
+
+    return reporting_to(Meter(label, terminal=True))
+
+
 def _start(library, args) -> None:
     from judgebench.data.column_map import parse_column_map
     from judgebench.label.workflow import criteria, judges_from, start_labeling
 
     prompt = criteria(args.criteria, template=args.template, system=args.system, kind=args.kind)
-    labeling, batch = start_labeling(library, args.dataset, prompt, judges_from(args.judge, args.judge_dir),
-                                     few_shot_k=args.few_shot, selection=args.select, pool_size=args.pool,
-                                     seed=args.seed, batch_size=args.batch_size, column_map=parse_column_map(args.map))
+    with _bar("labeling candidates"):
+        labeling, batch = start_labeling(library, args.dataset, prompt, judges_from(args.judge, args.judge_dir),
+                                         few_shot_k=args.few_shot, selection=args.select, pool_size=args.pool,
+                                         seed=args.seed, batch_size=args.batch_size,
+                                         column_map=parse_column_map(args.map))
     print(f"labeling {labeling.id}: round 1, {len(batch)} items to review ({args.select} selection)")
     _print_batch(labeling, batch)
     print(f"next: judgebench label review {labeling.id}")
@@ -99,7 +108,8 @@ def _next(library, args) -> None:
     from judgebench.label.workflow import Labeling
 
     labeling = Labeling(library, args.labeling)
-    batch = labeling.next_batch(args.batch_size)
+    with _bar("labeling candidates"):
+        batch = labeling.next_batch(args.batch_size)
     print(f"labeling {labeling.id}: round {batch[0].round}, {len(batch)} items to review")
     _print_batch(labeling, batch)
 
@@ -109,7 +119,8 @@ def _submit(library, args) -> None:
 
     job_id = submit_job(library, args.labeling)
     if args.wait:
-        info = run_job(library, job_id)
+        with _bar("labeling the dataset"):
+            info = run_job(library, job_id)
         print(f"{job_id}: {info.status} ({info.done}/{info.total})")
     else:
         spawn_job(library, job_id)
@@ -125,11 +136,12 @@ def _status(library, args) -> None:
     jobs = [library.job(args.job)] if args.job else library.jobs()
     if not jobs:
         print("no jobs yet")
+    names = {d.dataset_id: f"{d.name}@{d.version}" for d in library.datasets()}
     for job in jobs:
         rate = ""
         if job.status == "running" and job.started and job.done:
             rate = f", {job.done / max(1e-9, time.time() - job.started):.1f} items/s"
-        print(f"{job.job_id}  {job.status:<10} {job.done}/{job.total}{rate}  dataset {job.dataset_id}  "
+        print(f"{job.job_id}  {job.status:<10} {job.progress_text}{rate}  dataset {names.get(job.dataset_id)}  "
               f"labeling {job.labeling_id}  prompt v{job.prompt_version}  started {when(job.started)}"
               + (f"  error: {job.error}" if job.error else ""))
 
@@ -150,7 +162,8 @@ def _resume(library, args) -> None:
         spawn_job(library, args.job)
         print(f"job {args.job} resumed in the background")
         return
-    info = run_job(library, args.job)
+    with _bar("labeling the dataset"):
+        info = run_job(library, args.job)
     if info.status not in FINAL_STATES:
         print(f"{info.job_id} is running in {info.owner}; waiting for it", flush=True)
         info = wait_for_job(library, args.job)

@@ -106,6 +106,22 @@ def renamed_fields(fields: Mapping[str, Any], mapping: Mapping[str, str]) -> dic
     return {placeholder_of.get(c, c): v for c, v in fields.items() if c in placeholder_of or c not in mapping}
 
 
+def question_and_answer(columns: Sequence[str], mapping: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The columns a review table shows: what was asked (`{input}`'s, else the first column) and what was
+    judged (`{output}`'s or `{response}`'s, else the last column when there are two or more)."""
+    def filling(*placeholders: str) -> str | None:
+        for placeholder in placeholders:
+            if placeholder in mapping:
+                return mapping[placeholder]
+            if placeholder in columns:
+                return placeholder
+        return None
+
+    asked = filling("input") or (columns[0] if columns else None)
+    judged = filling("output", "response") or (columns[-1] if len(columns) > 1 else None)
+    return asked, judged if judged != asked else None
+
+
 def unfilled(placeholders: Sequence[str], columns: Sequence[str], mapping: Mapping[str, str]) -> list[str]:
     available = set(mapped_columns(columns, mapping))
     return [p for p in placeholders if p not in available]

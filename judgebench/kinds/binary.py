@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from judgebench.judges.parse import read_word_verdict
+from judgebench.judges import parse  # a module, not its names: parse imports judgebench.kinds too
 from judgebench.kinds.base import Label, LabelError, ParseFailure, TaskKind, Verdict
 
 # Spellings of a binary label, in a dataset's label column, a recorded verdict or a judge's reply.
@@ -36,7 +36,7 @@ class Binary(TaskKind):
         return "none" if label is None else "Yes (1)" if label == 1 else "No (0)"
 
     def parse(self, text: str | None) -> Verdict | ParseFailure:
-        return read_word_verdict(text, WORDS, "binary verdict (yes/no, pass/fail, 0/1)")
+        return parse.read_word_verdict(text, WORDS, "binary verdict (yes/no, pass/fail, 0/1)")
 
     def format(self, label: Label) -> str:
         return f"Verdict: {'Yes' if label == 1 else 'No'}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from judgebench.judges.parse import read_word_verdict
+from judgebench.judges import parse  # a module, not its names: parse imports judgebench.kinds too
 from judgebench.kinds.base import Label, LabelError, ParseFailure, TaskKind, Verdict
 
 
@@ -36,7 +36,7 @@ class Categorical(TaskKind):
         return self.classes
 
     def parse(self, text: str | None) -> Verdict | ParseFailure:
-        return read_word_verdict(text, self.verdict_words(), f"class ({', '.join(self.classes)})")
+        return parse.read_word_verdict(text, self.verdict_words(), f"class ({', '.join(self.classes)})")
 
     def format(self, label: Label) -> str:
         return f"Class: [[{label}]]"

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from judgebench.judges.parse import read_rating
+from judgebench.judges import parse  # a module, not its names: parse imports judgebench.kinds too
 from judgebench.kinds.base import Label, LabelError, ParseFailure, TaskKind, Verdict
 
 
@@ -43,7 +43,7 @@ class Likert(TaskKind):
         return None
 
     def parse(self, text: str | None) -> Verdict | ParseFailure:
-        return read_rating(text, self.scale)
+        return parse.read_rating(text, self.scale)
 
     def format(self, label: Label) -> str:
         return f"Rating: [[{round(float(label))}]]"

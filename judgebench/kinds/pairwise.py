@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from judgebench.judges.parse import read_word_verdict
+from judgebench.judges import parse  # a module, not its names: parse imports judgebench.kinds too
 from judgebench.kinds.base import Label, LabelError, ParseFailure, TaskKind, Verdict
 
 VALUES = ("A", "B", "tie")
@@ -33,7 +33,7 @@ class Pairwise(TaskKind):
         return VALUES
 
     def parse(self, text: str | None) -> Verdict | ParseFailure:
-        return read_word_verdict(text, WORDS, "pairwise verdict ([[A]], [[B]] or [[C]] for a tie)")
+        return parse.read_word_verdict(text, WORDS, "pairwise verdict ([[A]], [[B]] or [[C]] for a tie)")
 
     def format(self, label: Label) -> str:
         return "[[" + {"A": "A", "B": "B", "tie": "C"}[str(label)] + "]]"

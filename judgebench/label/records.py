@@ -3,10 +3,12 @@ job are, as frozen dataclasses the library returns and the loop, the pages and t
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from judgebench.kinds import Label, TaskKind
+from judgebench.run.progress import describe_progress, eta_seconds
 
 JOB_STATES = ("queued", "running", "cancelling", "cancelled", "completed", "failed")
 FINAL_STATES = ("cancelled", "completed", "failed")
@@ -83,5 +85,16 @@ class JobInfo:
     owner: str | None
     error: str | None
 
+    @property
+    def eta_s(self) -> float | None:
+        """Time left at the pace since the job (first) started; None when it is not running."""
+        if self.status != "running" or not self.started:
+            return None
+        return eta_seconds(self.done, self.total, time.time() - self.started)
+
+    @property
+    def progress_text(self) -> str:
+        return describe_progress(self.done, self.total, self.eta_s, unit="labeled")
+
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "eta_s": self.eta_s, "progress_text": self.progress_text}

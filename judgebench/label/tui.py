@@ -1,9 +1,9 @@
 """The terminal review of a batch (textual): one item per page, keyboard only.
 
     ← / →  previous / next item      home / end  first / last item
-    a      accept the judge's label   f  flip it (binary)     1-5  set a rating (likert)
+    a      accept the judge's label   f  flip it, y / n  Yes / No (binary)     1-5  set a rating (likert)
     r      Review and Submit table    c  Change configuration (edit the prompt, relabel the batch)
-    q      quit without saving
+    q      quit without saving (asks first when labels were changed)
 
 Dataset text is shown as plain text (rich `Text`), never interpreted as markup.
 """
@@ -16,13 +16,17 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Static, TextArea
+
+from judgebench.data.column_map import question_and_answer
 
 from judgebench.data.schema import Label
 from judgebench.kinds import TaskKind
 from judgebench.label.agreement import describe_agreement
+from judgebench.label.library import LibraryError
 from judgebench.label.records import BatchEntry
+from judgebench.run.progress import Meter, reporting_to
 from judgebench.label.workflow import Labeling
 
 
@@ -36,12 +40,13 @@ def flipped(kind: TaskKind, label: Label | None) -> Label | None:
 
 class ItemScreen(Screen):
     BINDINGS = [
-        Binding("left,p", "move(-1)", "prev"), Binding("right,n", "move(1)", "next"),
+        Binding("left", "move(-1)", "prev"), Binding("right", "move(1)", "next"),
         Binding("home", "jump(0)", "first"), Binding("end", "jump(-1)", "last"),
         Binding("a", "accept", "accept"), Binding("f", "flip", "flip"),
+        Binding("y", "say(1)", "Yes", show=False), Binding("n", "say(0)", "No", show=False),
         *[Binding(str(v), f"rate({v})", show=False) for v in range(1, 6)],
         Binding("r", "app.review_table", "Review and Submit"), Binding("c", "app.configure", "Change configuration"),
-        Binding("q", "app.quit", "quit"),
+        Binding("q", "app.leave", "quit"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -99,6 +104,12 @@ class ItemScreen(Screen):
         app.decisions[entry.item_id] = flipped(app.kind, app.decisions.get(entry.item_id))
         self.refresh_item()
 
+    def action_say(self, value: int) -> None:
+        app: ReviewApp = self.app  # type: ignore[assignment]
+        if app.kind.labels() is not None and value in app.kind.labels():
+            app.decisions[app.batch[app.index].item_id] = value
+            self.refresh_item()
+
     def action_rate(self, value: int) -> None:
         app: ReviewApp = self.app  # type: ignore[assignment]
         if value in app.kind.choices().values() and app.kind.labels() is None:     # a point of the scale
@@ -121,8 +132,15 @@ class TableScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("#", "item", "judge", "yours", "changed")
+        app: ReviewApp = self.app  # type: ignore[assignment]
+        info = app.labeling.library.dataset(app.labeling.info.dataset_id)
+        self.columns = [c for c in question_and_answer(info.columns, info.column_map) if c]
+        table.add_columns("#", *self.columns, "judge", "yours", "changed")
         self.fill()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        # The table takes enter for itself and says which row was chosen.
+        self.action_open()
 
     def on_screen_resume(self) -> None:
         self.fill()
@@ -142,9 +160,9 @@ class TableScreen(Screen):
         row = table.cursor_row
         table.clear()
         for i, entry in enumerate(app.batch):
-            first = next(iter(app.labeling.item(entry.item_id).fields.values()), "")
+            fields = app.labeling.item(entry.item_id).fields
             mine = app.decisions.get(entry.item_id)
-            table.add_row(str(i + 1), Text(str(first)[:60].replace("\n", " ")),
+            table.add_row(str(i + 1), *(Text(str(fields.get(c, ""))[:50].replace("\n", " ")) for c in self.columns),
                           app.kind.describe(entry.judge_label), app.kind.describe(mine),
                           "yes" if mine != entry.judge_label else "")
         table.move_cursor(row=min(row, len(app.batch) - 1))
@@ -178,23 +196,47 @@ class ConfigScreen(Screen):
         yield Footer()
 
     def action_save(self) -> None:
-        self.query_one("#error", Static).update(Text("relabeling the batch ..."))
-        self.run_worker(lambda: self._relabel(self.query_one("#template", TextArea).text), thread=True)
+        meter = Meter("relabeling the batch")
+        status = self.query_one("#error", Static)
+        status.update(Text("relabeling the batch ..."))
+        ticker = self.set_interval(0.5, lambda: status.update(Text(meter.snapshot()["text"])))
+        self.run_worker(lambda: self._relabel(self.query_one("#template", TextArea).text, meter, ticker), thread=True)
 
-    def _relabel(self, template: str) -> None:
-        # In a worker thread: the judge may take a while, the screen stays responsive.
+    def _relabel(self, template: str, meter: Meter, ticker) -> None:
+        # In a worker thread: the judge may take a while, the screen stays responsive and counts.
         app: ReviewApp = self.app  # type: ignore[assignment]
         try:
-            app.labeling.change_prompt(template)
+            with reporting_to(meter):
+                app.labeling.change_prompt(template)
         except ValueError as exc:       # PromptError, LibraryError: show it, keep the editor open
+            app.call_from_thread(ticker.stop)
             app.call_from_thread(self.query_one("#error", Static).update, Text(str(exc), style="bold red"))
             return
+        app.call_from_thread(ticker.stop)
         app.call_from_thread(self._done)
 
     def _done(self) -> None:
         app: ReviewApp = self.app  # type: ignore[assignment]
         app.load_batch()
         app.pop_screen()
+
+
+class ConfirmQuit(ModalScreen[bool]):
+    """Quitting would lose changed labels: ask first."""
+
+    BINDINGS = [Binding("y", "answer(True)", "quit, losing them"), Binding("n,escape", "answer(False)", "stay")]
+
+    def __init__(self, changed: int):
+        super().__init__()
+        self.changed = changed
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"You changed {self.changed} label(s) that are not submitted. Quit and lose them? "
+                          "y quits, n stays.", style="bold"), id="confirm")
+        yield Footer()
+
+    def action_answer(self, leave: bool) -> None:
+        self.dismiss(leave)
 
 
 class ReviewApp(App):
@@ -210,7 +252,9 @@ class ReviewApp(App):
         self.decisions: dict[str, Label | None] = {}
         self.load_batch()
         if not self.batch:
-            raise ValueError(f"labeling {labeling.id} has no open review batch")
+            raise LibraryError(f"labeling {labeling.id} has no open review batch: every item of its last round "
+                               f"is reviewed. `judgebench label next {labeling.id}` labels another round, "
+                               f"`judgebench label submit {labeling.id}` the whole dataset")
 
     def load_batch(self) -> None:
         """(Re)load the open batch; a relabel keeps the person's own changes and takes the new judge labels."""
@@ -233,6 +277,16 @@ class ReviewApp(App):
         screen = self.screen
         if isinstance(screen, ItemScreen):
             screen.refresh_item()
+
+    def changed(self) -> int:
+        """Labels the person set that differ from the judge's and are not submitted."""
+        return sum(self.decisions.get(e.item_id) != e.judge_label for e in self.batch)
+
+    def action_leave(self) -> None:
+        if not self.changed():
+            self.exit(None)
+            return
+        self.push_screen(ConfirmQuit(self.changed()), lambda leave: self.exit(None) if leave else None)
 
     def action_review_table(self) -> None:
         self.push_screen(TableScreen())

@@ -8,19 +8,19 @@ loses at most the calls that were in flight; running it again skips everything d
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, Sequence
 
-from tqdm import tqdm
-
 from judgebench.judges.calls import CallError, ModelReply
 from judgebench.judges.llm import complete
 from judgebench.judges.parse import ParseFailure, choice_probabilities
 from judgebench.run.cache import ResponseCache
 from judgebench.run.plan import PlannedCall
+from judgebench.run.progress import Meter, current_meter
 from judgebench.run.records import Judgment
 from judgebench.run.workers import WorkerPool
 
@@ -127,7 +127,8 @@ def run_coroutine(coroutine):
     except RuntimeError:
         return asyncio.run(coroutine)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+        # The caller's context (its progress meter) goes along to the thread.
+        return pool.submit(contextvars.copy_context().run, asyncio.run, coroutine).result()
 
 
 class Runner:
@@ -164,8 +165,11 @@ class Runner:
         done = self.store.completed_keys()
         todo = [c for c in calls if c.key not in done]
         self.stats.already_done = len(calls) - len(todo)
-        bar = tqdm(total=len(calls), initial=self.stats.already_done, disable=not self.progress,
-                   unit="judgment", mininterval=0.5, dynamic_ncols=True)
+        meter = current_meter()
+        own_meter = meter is None
+        if meter is None:
+            meter = Meter("judging", terminal=self.progress)
+        meter.begin(len(calls), self.stats.already_done)
         try:
             hits = self.cache.get_many({c.key for c in todo})
             pending: dict[str, list[PlannedCall]] = {}
@@ -174,16 +178,17 @@ class Runner:
                     reply, latency = hits[call.key]
                     self.store.append(make_judgment(call, self.run_id, reply, latency_s=latency, cached=True))
                     self.stats.cache_hits += 1
-                    bar.update()
+                    meter.advance()
                 else:
                     pending.setdefault(call.judge.name, []).append(call)
-            await asyncio.gather(*(self._run_judge(judge_calls, bar) for judge_calls in pending.values()))
+            await asyncio.gather(*(self._run_judge(judge_calls, meter) for judge_calls in pending.values()))
         finally:
-            bar.close()
+            if own_meter:
+                meter.close()
             self.stats.wall_s = time.perf_counter() - started
         return self.stats
 
-    async def _run_judge(self, calls: list[PlannedCall], bar: tqdm) -> None:
+    async def _run_judge(self, calls: list[PlannedCall], meter: Meter) -> None:
         judge = calls[0].judge
         queue: asyncio.Queue[PlannedCall] = asyncio.Queue()
         for call in calls:
@@ -196,7 +201,7 @@ class Runner:
                 judgment = await self._call_with_retries(call, limiter)
                 if judgment is not None:
                     self.store.append(judgment)
-                    bar.update()
+                    meter.advance()
 
         await asyncio.gather(*(worker() for _ in range(min(judge.concurrency, len(calls)))))
 

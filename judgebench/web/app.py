@@ -19,11 +19,13 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from judgebench.errors import UserError
 from judgebench.label.library import Library
 from judgebench.label.workflow import judges_from
+from judgebench.run.progress import MeterBoard
 from judgebench.web.arena import arena_router
 from judgebench.web.datasets import datasets_router
 from judgebench.web.guard import LOOPBACK_NAMES, RequestGuard
 from judgebench.web.jobs import JobThreads, jobs_router
 from judgebench.web.labelings import labelings_router
+from judgebench.web.progress import progress_router
 
 MAX_UPLOAD_MB = 50
 TOKEN_COOKIE = "judgebench_token"
@@ -94,9 +96,10 @@ def create_app(library: Library, *, token: str | None = None, judge_dirs: Sequen
         return JSONResponse({"error": str(exc)}, status_code=400)
 
     judge_dirs = tuple(judge_dirs)
+    meters = MeterBoard()
     for router in (pages_router(library), datasets_router(library, max_upload_mb),
-                   labelings_router(library, judge_dirs), jobs_router(library, jobs),
+                   labelings_router(library, judge_dirs, meters), jobs_router(library, jobs),
                    arena_router(library, judges_from(list(arena_judges), judge_dirs) if arena_judges else [],
-                                static_file, arena_seed)):
+                                static_file, meters, arena_seed), progress_router(meters)):
         app.include_router(router)
     return app

@@ -22,6 +22,8 @@ from judgebench.data.schema import Item
 from judgebench.kinds import KINDS
 from judgebench.judges.spec import JudgeSpec
 from judgebench.label.library import Library
+from judgebench.run.progress import MeterBoard
+from judgebench.web.progress import tracked
 
 SESSION_COOKIE = "judgebench_session"
 
@@ -46,7 +48,8 @@ def shipped_arena_datasets() -> list[str]:
     return names
 
 
-def arena_router(library: Library, judges: Sequence[JudgeSpec], static_file, seed: int | None = None) -> APIRouter:
+def arena_router(library: Library, judges: Sequence[JudgeSpec], static_file, meters: MeterBoard,
+                 seed: int | None = None) -> APIRouter:
     router = APIRouter()
     box = BallotBox(library.home)
     matchmaker = Matchmaker(box, judges, library.cache_path, seed) if len(judges) >= 2 else None
@@ -92,7 +95,8 @@ def arena_router(library: Library, judges: Sequence[JudgeSpec], static_file, see
             items = [custom_item(body.get("item") or {})]
         else:
             items = items_of(dataset)
-        made = matchmaker.new_match(session, dataset, items, str(body.get("criteria") or ""))
+        with tracked(meters, request, "the judges are evaluating"):
+            made = matchmaker.new_match(session, dataset, items, str(body.get("criteria") or ""))
         return {"match_id": made.match_id, "fields": made.fields,
                 "left": {"text": made.left_text, "score": made.left_score},
                 "right": {"text": made.right_text, "score": made.right_score}}

@@ -67,7 +67,8 @@ def jobs_router(library: Library, jobs: JobThreads) -> APIRouter:
 
     @router.get("/jobs")
     def job_list():
-        return [j.to_dict() for j in library.jobs()]
+        names = {d.dataset_id: f"{d.name}@{d.version}" for d in library.datasets()}
+        return [{**j.to_dict(), "dataset": names.get(j.dataset_id, j.dataset_id)} for j in library.jobs()]
 
     @router.get("/jobs/{job_id}")
     def job(job_id: str):

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Request
 
 from judgebench.config import ConfigError, group_names, judge_spec
+from judgebench.data.column_map import question_and_answer
 from judgebench.kinds import KINDS
 from judgebench.label.agreement import describe_agreement
 from judgebench.label.library import Library
 from judgebench.label.workflow import Labeling, builtin_criteria, criteria, judges_from, start_labeling
+from judgebench.run.progress import MeterBoard
 from judgebench.run.session import judge_unusable
+from judgebench.web.progress import tracked
 
 
-def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
+def labelings_router(library: Library, judge_dirs: Sequence[str], meters: MeterBoard) -> APIRouter:
     router = APIRouter(prefix="/api")
 
     @router.get("/options")
@@ -38,7 +41,7 @@ def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
         return [_labeling_summary(library, info.labeling_id) for info in library.labelings()]
 
     @router.post("/labelings")
-    def start(body: dict[str, Any] = Body(...)):
+    def start(request: Request, body: dict[str, Any] = Body(...)):
         prompt = criteria(body.get("criteria") or body.get("metric") or None, template=body.get("template") or None,
                           system=body.get("system") or "", kind=body.get("kind") or None)
         names = body.get("judges") or body.get("judge") or None
@@ -46,11 +49,12 @@ def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
         if names is not None and not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
             # Inline specs could send a server-side API key to any api_base: names of configured judges only.
             raise ConfigError("choose judges by name (conf/judge or --judge-dir)")
-        labeling, _ = start_labeling(library, body["dataset_id"], prompt, judges_from(names, judge_dirs),
-                                     selection=body.get("selection") or "active",
-                                     few_shot_k=int(body.get("few_shot_k", 4)),
-                                     batch_size=int(body.get("batch_size", 16)),
-                                     column_map=dict(body.get("column_map") or {}))
+        with tracked(meters, request, "labeling candidates"):
+            labeling, _ = start_labeling(library, body["dataset_id"], prompt, judges_from(names, judge_dirs),
+                                         selection=body.get("selection") or "active",
+                                         few_shot_k=int(body.get("few_shot_k", 4)),
+                                         batch_size=int(body.get("batch_size", 16)),
+                                         column_map=dict(body.get("column_map") or {}))
         return _labeling_state(labeling)
 
     @router.delete("/labelings/{labeling_id}")
@@ -63,9 +67,10 @@ def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
         return _labeling_state(Labeling(library, labeling_id))
 
     @router.post("/labelings/{labeling_id}/prompt")
-    def change_prompt(labeling_id: str, body: dict[str, Any] = Body(...)):
+    def change_prompt(labeling_id: str, request: Request, body: dict[str, Any] = Body(...)):
         labeling = Labeling(library, labeling_id)
-        labeling.change_prompt(str(body.get("template") or ""), body.get("system"))
+        with tracked(meters, request, "relabeling the batch"):
+            labeling.change_prompt(str(body.get("template") or ""), body.get("system"))
         return _labeling_state(labeling)
 
     @router.post("/labelings/{labeling_id}/reviews")
@@ -75,9 +80,10 @@ def labelings_router(library: Library, judge_dirs: Sequence[str]) -> APIRouter:
         return {"changed": changed, **_labeling_state(labeling)}
 
     @router.post("/labelings/{labeling_id}/next")
-    def next_batch(labeling_id: str):
+    def next_batch(labeling_id: str, request: Request):
         labeling = Labeling(library, labeling_id)
-        labeling.next_batch()
+        with tracked(meters, request, "labeling candidates"):
+            labeling.next_batch()
         return _labeling_state(labeling)
 
     return router
@@ -97,9 +103,11 @@ def _labeling_state(labeling: Labeling) -> dict[str, Any]:
     library = labeling.library
     stored, _ = labeling.prompt()
     batch = labeling.current_batch()
+    dataset = library.dataset(labeling.info.dataset_id)
     return {
         **_labeling_summary(library, labeling.id),
         "template": stored.template, "system": stored.system, "n_items": len(labeling.items),
+        "shown_columns": list(question_and_answer(dataset.columns, dataset.column_map)),
         "batch": [{"item_id": e.item_id, "round": e.round, "position": e.position,
                    "fields": dict(labeling.item(e.item_id).fields), "judge_label": e.judge_label,
                    "judge_prob": e.judge_prob, "reason": e.reason, "uncertainty": e.uncertainty,

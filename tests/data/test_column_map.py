@@ -56,3 +56,13 @@ def test_fields_are_filled_renamed_and_checked():
     assert unfilled(["input", "output", "context"], ["question", "answer"], mapping) == ["context"]
     assert how_to_map(["context", "input"], ["passage", "question"]) == "--map context=passage --map input=question"
     assert how_to_map(["context"], ["q"]) == "--map context=COLUMN"
+
+
+def test_the_review_table_shows_the_question_and_the_judged_answer():
+    from judgebench.data.column_map import question_and_answer
+
+    assert question_and_answer(["question", "context", "answer"], {"input": "question", "output": "answer"}) == \
+        ("question", "answer")
+    assert question_and_answer(["input", "context", "output"], {}) == ("input", "output")
+    assert question_and_answer(["id", "text"], {}) == ("id", "text")
+    assert question_and_answer(["text"], {}) == ("text", None)

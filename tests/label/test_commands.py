@@ -231,6 +231,7 @@ def test_your_own_column_names_through_the_column_map(home, tmp_path, server):
 
     started = start(home, judge_dir, "--batch-size", "4", "--pool", "8")
     assert started.returncode == 0, started.stderr
+    assert "labeling candidates: 100%" in started.stderr and "8/8" in started.stderr       # the bar
     sent = user_messages(server)
     assert sent and all("Question:\nWhat about" in m and "Answer:\nAnswer " in m for m in sent)
 

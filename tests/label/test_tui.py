@@ -1,16 +1,21 @@
 import asyncio
 
-from judgebench.label.tui import ReviewApp
+import pytest
+from textual.widgets import DataTable
+
+from judgebench.label.library import LibraryError
+from judgebench.label.tui import ConfirmQuit, ItemScreen, ReviewApp
 
 
-def drive(labeling, keys):
+def drive(labeling, keys, look=None):
+    """Press `keys`; the app, or what `look(app)` saw before the app closed."""
     async def go():
         app = ReviewApp(labeling)
         async with app.run_test(size=(120, 40)) as pilot:
             for key in keys:
                 await pilot.press(key)
                 await pilot.pause()
-            return app
+            return app if look is None else look(app)
     return asyncio.run(go())
 
 
@@ -29,10 +34,65 @@ def test_terminal_review_flips_goes_back_and_submits_from_the_table(labeling, li
     assert labeling.current_batch() == []
 
 
-def test_quitting_saves_nothing(labeling, library):
-    app = drive(labeling, ["f", "right", "f", "q"])
+def test_quitting_saves_nothing_and_asks_first_when_labels_were_changed(labeling, library):
+    assert drive(labeling, ["q"]).return_value is None             # nothing changed: no question
+    asked = drive(labeling, ["f", "right", "f", "q"],
+                  lambda app: (type(app.screen), str(app.screen.query_one("#confirm").render())))
+    assert asked[0] is ConfirmQuit and "changed 2 label(s)" in asked[1]
+    assert drive(labeling, ["f", "q", "n"], lambda app: type(app.screen)) is ItemScreen
+    app = drive(labeling, ["f", "right", "f", "q", "y"])
     assert app.return_value is None
     assert library.reviews(labeling.id) == []
+
+
+def test_the_table_shows_question_and_answer_and_enter_opens_a_row(labeling):
+    assert drive(labeling, ["r", "down", "down", "enter"], lambda app: (type(app.screen), app.index)) == \
+        (ItemScreen, 2)
+
+    def table(app):
+        grid = app.screen.query_one(DataTable)
+        return [str(c.label) for c in grid.columns.values()], [str(v) for v in grid.get_row_at(0)]
+    columns, first = drive(labeling, ["r"], table)
+    assert columns == ["#", "input", "output", "judge", "yours", "changed"]
+    batch = labeling.current_batch()
+    assert first[2] == labeling.item(batch[0].item_id).fields["output"][:50]
+
+
+def test_y_and_n_say_yes_and_no(labeling):
+    app = drive(labeling, ["y", "right", "n"])
+    batch = labeling.current_batch()
+    assert (app.decisions[batch[0].item_id], app.decisions[batch[1].item_id]) == (1, 0)
+
+
+def test_review_without_an_open_batch_says_what_to_do(labeling):
+    labeling.submit_reviews({})
+    with pytest.raises(LibraryError, match=f"no open review batch.*judgebench label next {labeling.id}"):
+        ReviewApp(labeling)
+
+
+def test_relabeling_shows_its_progress(labeling, server):
+    stored, _ = labeling.prompt()
+    server.hold(after=4)
+
+    async def go():
+        app = ReviewApp(labeling)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("c")
+            await pilot.pause()
+            app.screen.query_one("#template").text = stored.template.replace("faithful", "faithful (strict)")
+            await pilot.press("ctrl+s")
+            shown = ""
+            for _ in range(600):                    # up to a minute on a busy machine
+                await pilot.pause(0.1)
+                shown = str(app.screen.query_one("#error").render())
+                if "4/16 judged" in shown:
+                    break
+            server.release()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return shown
+    shown = asyncio.run(go())
+    assert shown.startswith("relabeling the batch: 4/16 judged (25%) · about "), shown
 
 
 def test_change_configuration_relabels_the_batch(labeling, library, server):

@@ -52,7 +52,7 @@ def test_the_page_suggests_the_columns_and_the_person_changes_one(served, server
     assert asked and all("Answer:\nDocument " in m for m in asked)
 
 
-def test_the_arena_takes_a_mapped_dataset_and_greys_out_one_it_cannot_read(served_arena, tmp_path):
+def test_the_arena_takes_a_mapped_dataset_and_greys_out_one_it_cannot_read(served_arena, server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     library = Library(served_arena.home)
@@ -71,7 +71,11 @@ def test_the_arena_takes_a_mapped_dataset_and_greys_out_one_it_cannot_read(serve
         expect(odd_option).to_be_disabled()
         assert "judgebench data map odd@1 input=COLUMN output=COLUMN" in odd_option.get_attribute("title")
         page.select_option("#arena-dataset", f"library:{mapped.dataset_id}")
+        server.hold(after=1)                    # one judge has written its critique, the other is held
         page.click("#new-match")
+        expect(page.locator("#arena-progress .progress-text")).to_contain_text(
+            "the judges are evaluating: 1/2 judged (50%) · about ", timeout=60_000)
+        server.release()
         expect(page.locator("#vote-buttons")).to_be_visible()
         shown = page.locator("#arena-item").inner_text()
         assert "What about" in shown and "Answer " in shown

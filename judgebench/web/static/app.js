@@ -26,8 +26,26 @@ async function api(path, options) {
   return body;
 }
 
-const post = (path, body) => api(path, {method: "POST", headers: {"Content-Type": "application/json"},
-                                        body: JSON.stringify(body || {})});
+// `op` names the request so that its progress can be polled while it runs (see withProgress).
+const post = (path, body, op) => api(path, {method: "POST",
+  headers: {"Content-Type": "application/json", ...(op ? {"X-Progress-Id": op} : {})}, body: JSON.stringify(body || {})});
+
+// Run a slow request (`send(op)`) while `box` shows its count, a bar and the time left.
+async function withProgress(box, send) {
+  const op = `op-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const bar = box.querySelector("progress");
+  const text = box.querySelector(".progress-text");
+  bar.removeAttribute("value");
+  text.textContent = "starting ...";
+  box.classList.remove("hidden");
+  const poll = async () => {
+    const p = await api(`/api/progress/${op}`);
+    if (p.total) { bar.max = p.total; bar.value = p.done; }
+    text.textContent = p.text;
+  };
+  const timer = setInterval(() => poll().catch(() => {}), 500);
+  try { return await send(op); } finally { clearInterval(timer); box.classList.add("hidden"); }
+}
 const when = (ts) => ts ? new Date(ts * 1000).toLocaleString() : "-";
 
 function jobRow(job, onChange) {
@@ -37,7 +55,8 @@ function jobRow(job, onChange) {
   const progress = el("td");
   const bar = el("progress", null, {value: job.done, max: Math.max(1, job.total)});
   progress.append(bar, el("span", ` ${job.done}/${job.total}`));
-  tr.append(progress, el("td", job.dataset_id));
+  progress.replaceChildren(bar, el("span", ` ${job.progress_text}`, {class: "job-progress-text"}));
+  tr.append(progress, el("td", job.dataset || job.dataset_id));
   const actions = el("td");
   if (job.status === "running" || job.status === "queued") {
     const cancel = el("button", "Cancel");
@@ -56,6 +75,25 @@ function jobRow(job, onChange) {
   }
   tr.append(actions);
   return tr;
+}
+
+// A long field shows its first lines and a button for the rest, so the buttons stay on the screen.
+const LONG_FIELD = 600;
+function fieldBox(name, value) {
+  const box = el("div", null, {class: "field"});
+  const text = el("div", value, {class: "field-value"});
+  box.append(el("div", name, {class: "field-name"}), text);
+  const length = String(value ?? "").length;
+  if (length > LONG_FIELD) {
+    text.classList.add("collapsed");
+    const more = el("button", `show all ${length} characters`, {class: "expand"});
+    more.onclick = () => {
+      const open = text.classList.toggle("collapsed") === false;
+      more.textContent = open ? "show less" : `show all ${length} characters`;
+    };
+    box.append(more);
+  }
+  return box;
 }
 
 // --- library page ------------------------------------------------------------------------
@@ -163,14 +201,14 @@ async function libraryPage() {
   $("start-btn").onclick = async () => {
     $("start-btn").disabled = true;
     $("start-msg").className = "muted";
-    $("start-msg").textContent = "the judge is labeling candidates ...";
+    $("start-msg").textContent = "";
     try {
       const column_map = {};
       for (const select of $("column-map").querySelectorAll("select")) column_map[select.dataset.placeholder] = select.value;
       const body = {dataset_id: chosen.dataset_id, judge: $("judge").value, selection: $("selection").value, column_map};
       if ($("metric").value) body.metric = $("metric").value;
       else { body.template = $("template").value; body.kind = $("kind").value; }
-      const state = await post("/api/labelings", body);
+      const state = await withProgress($("start-progress"), (op) => post("/api/labelings", body, op));
       location.href = `/label/${state.labeling_id}`;
     } catch (error) {
       $("start-msg").className = "error";
@@ -198,11 +236,16 @@ async function labelPage() {
   const save = () => localStorage.setItem(storageKey(), JSON.stringify(decisions));
   const showError = (error) => { $("error").textContent = error ? error.message : ""; };
 
+  // The counts in the heading follow every answer from the server, not only the first.
+  const heading = () => {
+    $("title").textContent = `${state.dataset} · ${state.prompt} v${state.prompt_version}`;
+    $("subtitle").textContent = `judge ${state.judge} · ${state.reviewed} reviewed so far · ${state.n_items} items · ${state.selection} selection`;
+  };
+
   function load(newState, keepChanges) {
     const previous = state ? Object.fromEntries(state.batch.map((e) => [e.item_id, e.judge_label])) : {};
     state = newState;
-    $("title").textContent = `${state.dataset} · ${state.prompt} v${state.prompt_version}`;
-    $("subtitle").textContent = `judge ${state.judge} · ${state.reviewed} reviewed so far · ${state.n_items} items · ${state.selection} selection`;
+    heading();
     const stored = JSON.parse(localStorage.getItem(storageKey()) || "{}");
     const next = {};
     for (const e of state.batch) {
@@ -243,30 +286,35 @@ async function labelPage() {
       dot.onclick = () => goto(i);
       return dot;
     }));
-    $("fields").replaceChildren(...Object.entries(entry.fields).map(([k, v]) => {
-      const box = el("div", null, {class: "field"});
-      box.append(el("div", k, {class: "field-name"}), el("div", v, {class: "field-value"}));
-      return box;
-    }));
+    $("fields").replaceChildren(...Object.entries(entry.fields).map(([k, v]) => fieldBox(k, v)));
     const prob = entry.judge_prob === null ? "" : ` (p = ${entry.judge_prob.toFixed(2)})`;
     $("judge-label").textContent = `judge: ${name(entry.judge_label)}${prob}`;
     $("judge-reason").textContent = `reason: ${entry.reason || "-"}`;
     $("your-label").textContent = name(decisions[entry.item_id]);
     $("say-yes").classList.toggle("chosen", decisions[entry.item_id] === 1);
     $("say-no").classList.toggle("chosen", decisions[entry.item_id] === 0);
+    for (const b of $("likert-buttons").children) {
+      const chosen = Number(b.textContent) === decisions[entry.item_id];
+      b.classList.toggle("chosen", chosen);
+      b.setAttribute("aria-pressed", String(chosen));
+    }
     $("changed").textContent = decisions[entry.item_id] !== entry.judge_label ? "(changed)" : "";
     $("prev").disabled = index === 0;
     $("next").disabled = index === state.batch.length - 1;
   }
 
   function renderTable() {
+    const head = $("review-table").querySelector("thead tr");
+    head.replaceChildren(...["#", state.shown_columns[0] || "item", state.shown_columns[1] || "", "judge", "yours", "changed", ""]
+      .map((h) => el("th", h)));
     const tbody = $("review-table").querySelector("tbody");
     tbody.replaceChildren(...state.batch.map((e, i) => {
       const tr = el("tr");
       tr.dataset.item = e.item_id;
-      const first = String(Object.values(e.fields)[0] ?? "").slice(0, 80);
+      const cell = (column) => el("td", column ? String(e.fields[column] ?? "").slice(0, 120) : "");
       const changed = decisions[e.item_id] !== e.judge_label;
-      tr.append(el("td", i + 1), el("td", first), el("td", name(e.judge_label)), el("td", name(decisions[e.item_id]), {class: "yours"}),
+      tr.append(el("td", i + 1), cell(state.shown_columns[0]), cell(state.shown_columns[1]), el("td", name(e.judge_label)),
+                el("td", name(decisions[e.item_id]), {class: "yours"}),
                 el("td", changed ? "changed" : "", {class: "changed-mark"}));
       const actions = el("td");
       if (state.kind === "binary") {
@@ -301,7 +349,7 @@ async function labelPage() {
       $("job-status").textContent = job.status;
       $("job-progress").max = Math.max(1, job.total);
       $("job-progress").value = job.done;
-      $("job-count").textContent = `${job.done}/${job.total}` + (job.error ? ` · ${job.error}` : "");
+      $("job-count").textContent = job.progress_text + (job.error ? ` · ${job.error}` : "");
       $("cancel-job").classList.toggle("hidden", !["running", "queued"].includes(job.status));
       $("resume-job").classList.toggle("hidden", !["failed", "cancelled"].includes(job.status));
       $("downloads").classList.toggle("hidden", job.status !== "completed");
@@ -327,9 +375,10 @@ async function labelPage() {
   $("save-config").onclick = async () => {
     $("save-config").disabled = true;
     $("config-msg").className = "muted";
-    $("config-msg").textContent = "relabeling the batch ...";
+    $("config-msg").textContent = "";
     try {
-      load(await post(`/api/labelings/${labelingId}/prompt`, {template: $("template-edit").value}), true);
+      load(await withProgress($("relabel-progress"),
+        (op) => post(`/api/labelings/${labelingId}/prompt`, {template: $("template-edit").value}, op)), true);
       save();
     } catch (error) {
       $("config-msg").className = "error";
@@ -345,13 +394,15 @@ async function labelPage() {
       const result = await post(`/api/labelings/${labelingId}/reviews`, {labels: decisions});
       localStorage.removeItem(key);
       state = result;
+      heading();
       afterView(`Submitted ${Object.keys(decisions).length} labels (${result.changed} changed). ${result.reviewed} reviewed in all; they are few-shot examples for the judge from now on. ${result.agreement}.`);
     } catch (error) { showError(error); } finally { $("submit-reviews").disabled = false; }
   };
   $("next-batch").onclick = async () => {
     $("next-batch").disabled = true;
-    $("after-msg").textContent = "the judge is labeling candidates ...";
-    try { load(await post(`/api/labelings/${labelingId}/next`)); } catch (error) { showError(error); }
+    $("after-msg").textContent = "";
+    try { load(await withProgress($("next-progress"), (op) => post(`/api/labelings/${labelingId}/next`, {}, op))); }
+    catch (error) { showError(error); }
     finally { $("next-batch").disabled = false; }
   };
   $("submit-job").onclick = async () => {
@@ -359,14 +410,23 @@ async function labelPage() {
     try { const job = await post(`/api/labelings/${labelingId}/jobs`); watchJob(job.job_id); } catch (error) { showError(error); }
     finally { $("submit-job").disabled = false; }
   };
+  // The terminal review's keys (label/tui.py), listed on the page in #shortcuts.
   document.addEventListener("keydown", (event) => {
-    if ($("item-view").classList.contains("hidden") || event.target.tagName === "TEXTAREA") return;
-    if (event.key === "ArrowLeft") step(-1);
-    else if (event.key === "ArrowRight") step(1);
-    else if (event.key === "f" && state.kind === "binary") $("flip").click();
-    else if (event.key === "a") $("accept").click();
-    else if (event.key === "End") $("last").click();
+    if ($("item-view").classList.contains("hidden") || ["TEXTAREA", "INPUT", "SELECT"].includes(event.target.tagName)) return;
+    const binary = state.kind === "binary";
+    const keys = {
+      ArrowLeft: () => step(-1), ArrowRight: () => step(1), Home: () => goto(0), End: () => $("last").click(),
+      a: () => $("accept").click(), r: () => $("to-table").click(), c: () => $("configure").click(),
+      ...(binary ? {f: () => $("flip").click(), y: () => $("say-yes").click(), n: () => $("say-no").click()} : {}),
+    };
+    const rating = state.kind === "likert" && /^[1-5]$/.test(event.key) ? Number(event.key) : null;
+    if (rating !== null) { decisions[state.batch[index].item_id] = rating; save(); renderItem(); }
+    else if (keys[event.key]) keys[event.key]();
+    else return;
+    event.preventDefault();
   });
+  $("shortcuts").textContent = "keys: ← → previous / next · Home / End first / last · a accept · " +
+    "f flip · y / n Yes / No (Yes/No labels) · 1-5 rating (1-5 labels) · r Review and Submit · c Change configuration";
   try { load(await api(`/api/labelings/${labelingId}`)); } catch (error) { showError(error); }
 }
 

@@ -1,7 +1,7 @@
 // Judge Arena page. Dataset text and critiques only ever go into the page through textContent.
 "use strict";
 
-// $, el, api and post come from app.js, loaded first.
+// $, el, api, post and withProgress come from app.js, loaded first.
 
 let match = null;
 let cast = 0;
@@ -29,7 +29,7 @@ function render(m) {
 async function newMatch() {
   showError(null);
   $("new-match").disabled = $("next-match").disabled = true;
-  $("arena-status").textContent = "the judges are evaluating ...";
+  $("arena-status").textContent = "";
   try {
     const dataset = $("arena-dataset").value;
     const body = {dataset, criteria: $("criteria").value};
@@ -37,7 +37,7 @@ async function newMatch() {
       body.item = {input: $("c-input").value, response: $("c-response").value, reference: $("c-reference").value,
                    criteria: $("criteria").value};
     }
-    match = await post("/api/arena/match", body);
+    match = await withProgress($("arena-progress"), (op) => post("/api/arena/match", body, op));
     render(match);
     $("arena-status").textContent = "";
   } catch (error) {
