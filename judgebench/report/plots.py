@@ -69,6 +69,11 @@ def confusion_matrices(board: dict[str, Any]) -> Figure:
     return fig
 
 
+def has_costs(board: dict[str, Any]) -> bool:
+    """Whether any judge of the board has a known price (a local judge's $0 counts)."""
+    return any(j.get("cost_per_1k_usd") is not None for j in board["judges"].values())
+
+
 def cost_pareto(board: dict[str, Any], metric: str) -> Figure:
     """Cost per 1k judgments against agreement; the Pareto front joins the judges nothing beats on both."""
     points = [(n, j["cost_per_1k_usd"], j["metrics"].get(metric, {}).get("estimate"))

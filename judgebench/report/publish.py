@@ -25,17 +25,22 @@ def publish(run_dirs: Sequence[str | Path], out: str | Path, *, resamples: int =
                              seed=seed, votes=votes, min_votes=min_votes)
     out = Path(out)
     (out / "plots").mkdir(parents=True, exist_ok=True)
-    written: dict[str, list[str]] = {}
+    written: dict[str, dict[str, str]] = {}
     for name, board in data["datasets"].items():
         main = board["main_metrics"][0]
-        figures = {"ci": plots.ci_bars(board, main), "agreement": plots.agreement_heatmap(board),
-                   "confusion": plots.confusion_matrices(board), "pareto": plots.cost_pareto(board, main),
-                   "reliability": plots.reliability_diagrams(board), "bias": plots.bias_chart(board)}
+        figures = {"ci": lambda: plots.ci_bars(board, main), "agreement": lambda: plots.agreement_heatmap(board),
+                   "confusion": lambda: plots.confusion_matrices(board),
+                   "pareto": lambda: plots.cost_pareto(board, main),
+                   "reliability": lambda: plots.reliability_diagrams(board), "bias": lambda: plots.bias_chart(board)}
+        written[name] = {}
         for kind in PLOTS:
+            if kind == "pareto" and not plots.has_costs(board):
+                continue            # an empty cost axis says nothing
             relative = f"plots/{slug(name)}_{kind}.png"
-            figures[kind].savefig(out / relative, dpi=110)
-            plt.close(figures[kind])
-            written.setdefault(name, []).append(relative)
+            figure = figures[kind]()
+            figure.savefig(out / relative, dpi=110)
+            plt.close(figure)
+            written[name][kind] = relative
     (out / "index.html").write_text(render_html(data, written), encoding="utf-8")
     (out / "leaderboard.md").write_text(render_markdown(data), encoding="utf-8")
     (out / "data.json").write_text(json.dumps(_json_safe(data), indent=1), encoding="utf-8")

@@ -17,12 +17,17 @@ PLOT_TITLES = {"ci": "Agreement with the humans (95% bootstrap interval)", "agre
                "reliability": "Reliability diagrams", "bias": "Bias probes"}
 
 _STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; }
-table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; }
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #222; }
+.table-scroll { overflow-x: auto; margin: 1rem 0; max-width: 100%; }
+table { border-collapse: collapse; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.35rem 0.6rem; text-align: right; white-space: nowrap; }
 th { cursor: pointer; background: #f5f5f5; user-select: none; }
+th:focus-visible { outline: 2px solid #2952cc; outline-offset: -2px; }
 th[aria-sort="ascending"]::after { content: " \\25B2"; } th[aria-sort="descending"]::after { content: " \\25BC"; }
-td.name, th.name { text-align: left; white-space: normal; max-width: 22rem; overflow-wrap: anywhere; }
+td.name, th.name { text-align: left; white-space: normal; min-width: 9rem; max-width: 22rem; overflow-wrap: anywhere;
+                   position: sticky; left: 0; background: #fff; }
+th.name { background: #f5f5f5; }
+@media (max-width: 600px) { body { margin: 1rem auto; } td.name, th.name { min-width: 7.5rem; } }
 tfoot td { font-style: italic; color: #555; }
 .ci { color: #777; font-size: 0.8rem; }
 img { max-width: 100%; border: 1px solid #eee; margin: 0.5rem 0; }
@@ -31,6 +36,11 @@ img { max-width: 100%; border: 1px solid #eee; margin: 0.5rem 0; }
 _SCRIPT = """
 document.querySelectorAll("table.sortable").forEach(function (table) {
   table.querySelectorAll("thead th").forEach(function (th, column) {
+    th.tabIndex = 0;
+    th.setAttribute("title", "sort (click, Enter or Space)");
+    th.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); th.click(); }
+    });
     th.addEventListener("click", function () {
       var ascending = th.getAttribute("aria-sort") !== "ascending";
       table.querySelectorAll("thead th").forEach(function (other) { other.removeAttribute("aria-sort"); });
@@ -73,6 +83,11 @@ def _cell(value: float | None, low: float | None = None, high: float | None = No
     return f'<td data-value="{_e(_number(value, 6))}">{text}</td>'
 
 
+def _scroll_open(name: str) -> str:
+    """Each table scrolls sideways in its own box on a narrow screen; the page itself does not."""
+    return f'<div class="table-scroll" role="region" tabindex="0" aria-label="{_e(name)} table">'
+
+
 def _columns(board: dict[str, Any]) -> list[tuple[str, str]]:
     metrics = [(m, catalog.get(m).title) for m in board["main_metrics"]]
     bias = [(key, label) for key, label in (("position_flip_rate", "flip rate"), ("first_position_wins", "P(first wins)"),
@@ -113,8 +128,8 @@ def _dataset_table(name: str, board: dict[str, Any]) -> str:
                           if j["bias"].get(key[5:] + "_humans") is not None), None))
               if key in ("bias:longer_wins", "bias:own_family_wins") else "<td></td>")
         for key, _ in columns]
-    return (f'<table class="sortable" id="table-{_e(slug(name))}"><thead><tr>{"".join(head)}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody><tfoot><tr>{"".join(ceiling)}</tr></tfoot></table>')
+    return (f'{_scroll_open(name)}<table class="sortable" id="table-{_e(slug(name))}"><thead><tr>{"".join(head)}'
+            f'</tr></thead><tbody>{"".join(rows)}</tbody><tfoot><tr>{"".join(ceiling)}</tr></tfoot></table></div>')
 
 
 def _votes_html(data: dict[str, Any]) -> str:
@@ -126,7 +141,7 @@ def _votes_html(data: dict[str, Any]) -> str:
              f"evaluations ({', '.join(f'{_e(k)} {v}' for k, v in board['choices'].items())}); ties and "
              f"'both bad' count as ties. Ratings with fewer than {board['min_votes']} votes are marked "
              "preliminary. The label-based rating is the arena of agreement with the humans above.</p>",
-             '<table class="sortable" id="table-votes"><thead><tr><th data-type="number">rank</th>'
+             _scroll_open("votes") + '<table class="sortable" id="table-votes"><thead><tr><th data-type="number">rank</th>'
              '<th class="name" data-type="text">judge</th><th data-type="number">vote rating</th>'
              '<th data-type="number">votes</th><th data-type="number">label-based rating</th></tr></thead><tbody>']
     for r in board["ratings"]:
@@ -136,7 +151,7 @@ def _votes_html(data: dict[str, Any]) -> str:
                      f'<td class="name" data-value="{_e(r["judge"])}">{_e(r["judge"])}{mark}</td>'
                      f'{_cell(r["rating"], r["low"], r["high"], 0)}<td data-value="{r["votes"]}">{r["votes"]}</td>'
                      + (_cell(other["rating"], other["low"], other["high"], 0) if other else _cell(None)) + "</tr>")
-    parts.append("</tbody></table>")
+    parts.append("</tbody></table></div>")
     if bias["decisive"]:
         parts.append(f'<p id="voter-position-bias">Voters chose the left evaluation in {bias["left_wins"]} of '
                      f'{bias["decisive"]} decisive votes: {_number(bias["left_share"])} '
@@ -146,7 +161,8 @@ def _votes_html(data: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def render_html(data: dict[str, Any], plots: dict[str, list[str]]) -> str:
+def render_html(data: dict[str, Any], plots: dict[str, dict[str, str]]) -> str:
+    """`plots`: per dataset, the plot kinds drawn and their paths, in PLOTS order."""
     parts = ["<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
              f"<title>judgebench leaderboard</title><style>{_STYLE}</style></head><body>",
@@ -156,7 +172,7 @@ def render_html(data: dict[str, Any], plots: dict[str, list[str]]) -> str:
              f"95% bootstrap intervals ({data['resamples']} resamples). Failed verdicts count as wrong. "
              "Click a column to sort.</p>"]
     if data["overall"]:
-        parts.append("<h2>Overall</h2><table class=\"sortable\" id=\"table-overall\"><thead><tr>"
+        parts.append("<h2>Overall</h2>" + _scroll_open("overall") + "<table class=\"sortable\" id=\"table-overall\"><thead><tr>"
                      "<th data-type=\"number\">rank</th><th class=\"name\" data-type=\"text\">judge</th>"
                      "<th data-type=\"number\">arena rating</th><th data-type=\"number\">online Elo</th>"
                      "<th data-type=\"number\">battles</th></tr></thead><tbody>")
@@ -165,7 +181,7 @@ def render_html(data: dict[str, Any], plots: dict[str, list[str]]) -> str:
                          f'<td class="name" data-value="{_e(r["judge"])}">{_e(r["judge"])}</td>'
                          f'{_cell(r["rating"], r["low"], r["high"], 0)}{_cell(r.get("online_elo"), digits=0)}'
                          f'<td data-value="{r["battles"]}">{r["battles"]}</td></tr>')
-        parts.append("</tbody></table>")
+        parts.append("</tbody></table></div>")
     if data.get("votes"):
         parts.append(_votes_html(data))
     for name, board in data["datasets"].items():
@@ -173,7 +189,7 @@ def render_html(data: dict[str, Any], plots: dict[str, list[str]]) -> str:
                      f'<p>{_e(board["kind"])}, {board["items"]} items, {board["battles"]} battles</p>')
         parts.append(_dataset_table(name, board))
         parts += [f'<p class="note">{_e(j["one_answer"])}.</p>' for j in board["judges"].values() if j.get("one_answer")]
-        for kind, path in zip(PLOTS, plots.get(name, [])):
+        for kind, path in plots.get(name, {}).items():
             parts.append(f'<figure><img src="{_e(path)}" alt="{_e(PLOT_TITLES[kind])}: {_e(name)}">'
                          f'<figcaption>{_e(PLOT_TITLES[kind])}</figcaption></figure>')
         parts.append("</section>")

@@ -19,7 +19,7 @@ def test_files_and_data(published):
     out, data = published
     for name in ("index.html", "leaderboard.md", "data.json"):
         assert (out / name).stat().st_size > 0
-    assert len(list((out / "plots").glob("*.png"))) == 12          # 6 plots x 2 datasets
+    assert len(list((out / "plots").glob("*.png"))) == 10          # 5 plots x 2 datasets (no prices: no cost plot)
     saved = json.loads((out / "data.json").read_text())
     assert set(saved["datasets"]) == {"demo_binary", "demo_pairwise"} and saved["schema_version"] == SCHEMA_VERSION
     binary = saved["datasets"]["demo_binary"]
@@ -74,3 +74,22 @@ def test_a_judge_with_one_answer_is_called_out(published):
     assert "Note: yes\\_man answered Yes (1)" in (out / "leaderboard.md").read_text() or \
         "Note: yes_man answered Yes (1)" in (out / "leaderboard.md").read_text()
 
+
+
+def test_the_cost_plot_is_drawn_only_when_a_judge_has_a_price(runs, tmp_path, server):
+    from judgebench.report.publish import publish
+    from judgebench.run.job import execute
+    from tests.run.helpers import config, judge
+
+    unpriced = tmp_path / "unpriced"
+    publish(runs[:1], unpriced, resamples=50, rounds=10)
+    assert not list((unpriced / "plots").glob("*_pareto.png"))
+    assert "Cost against agreement" not in (unpriced / "index.html").read_text()
+
+    server.configure(default="Verdict: Yes")
+    priced = config(tmp_path, [judge(server, name="priced", model="openai/gpt-4o-mini")], run_id="priced")
+    execute(priced)
+    out = tmp_path / "priced_board"
+    publish([priced.output_dir], out, resamples=50, rounds=10)
+    assert (out / "plots" / "demo_binary_pareto.png").exists()
+    assert "Cost against agreement" in (out / "index.html").read_text()
