@@ -87,6 +87,10 @@ def test_start_next_submit_status_download(home, tmp_path):
     from judgebench.label.workflow import Labeling
 
     Labeling(library, lid).submit_reviews({batch[0].item_id: 1 - batch[0].judge_label})
+    nothing_open = cli("label", "review", lid, "--home", str(home))
+    assert nothing_open.returncode == 2 and "Traceback" not in nothing_open.stderr
+    assert f"no open review batch: every item of its last round is reviewed. `judgebench label next {lid}`" in \
+        nothing_open.stderr
     second = cli("label", "next", lid, "--home", str(home), "--batch-size", "8")
     assert "round 2, 8 items" in second.stdout
     assert not {e.item_id for e in library.batch(lid)} & {e.item_id for e in batch}
