@@ -37,6 +37,12 @@ def agreement_table(run_dir) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if "--dry-run" not in argv and any(a.lstrip("+").startswith("judges=") for a in argv):
+        # Judges chosen on the command line are usually remote: litellm starts loading in the workers'
+        # fork server now, while Hydra composes the config and the items load (run/workers.py).
+        from judgebench.run.workers import prestart
+
+        prestart()
     import hydra
     from hydra.core.hydra_config import HydraConfig
 
@@ -56,6 +62,10 @@ def main(argv: list[str]) -> int:
     def app(cfg) -> None:
         try:
             config = run_config(cfg, None if cfg.get("dry_run") else HydraConfig.get().runtime.output_dir)
+            if not config.dry_run:
+                # The scoring at the end imports scipy and scikit-learn (half a second); now costs nothing,
+                # as this process would only wait for the workers to load litellm.
+                import judgebench.score.report  # noqa: F401
             summary = execute(config)
         except UserError as exc:          # raised inside Hydra's app, which would print a traceback
             print(f"judgebench: {exc}", file=sys.stderr)

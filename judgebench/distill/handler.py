@@ -6,12 +6,15 @@ import functools
 import math
 from typing import Any
 
-from judgebench.distill.model import DistillError, load
 from judgebench.judges.providers import respond
 
 
 @functools.lru_cache(maxsize=16)
 def _evaluator(name: str):
+    # Imported on the first distilled call: every worker registers this handler, few use it, and the
+    # model module brings scikit-learn and scipy (most of a second).
+    from judgebench.distill.model import load
+
     return load(name)[0]
 
 
@@ -22,6 +25,8 @@ def handler(litellm: Any) -> Any:
         async def acompletion(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
                               encoding, api_key, logging_obj, optional_params, acompletion=None,
                               litellm_params=None, logger_fn=None, headers={}, timeout=None, client=None):
+            from judgebench.distill.model import DistillError
+
             try:
                 classifier = _evaluator(model)
             except DistillError as exc:

@@ -19,7 +19,7 @@ from judgebench.run.plan import PlannedCall, PlanOptions, plan_calls
 from judgebench.run.session import PreflightError, judge_calls
 from judgebench.run.store import RunStore, provenance
 from judgebench.run.summary import summarize
-from judgebench.run.workers import WorkerPool
+from judgebench.run.workers import WorkerPool, prestart as prestart_workers
 
 # Completion length assumed by --dry-run for a generating judge that sets no max_tokens.
 ASSUMED_COMPLETION_TOKENS = 256
@@ -53,10 +53,12 @@ def prepare(config: RunConfig, dataset: Dataset | None = None, example_pool: Seq
     return dataset, calls
 
 
-def check_routes(config: RunConfig) -> None:
-    """Refuse a judge whose model no provider serves, before any call (a dry run included)."""
-    wrong = [f"judge {j.name} (model {j.model!r}): {error}" for j in config.judges
-             if (error := route_error(j.model, j.api_base))]
+def check_routes(config: RunConfig, known: dict[str, str] | None = None) -> None:
+    """Refuse a judge whose model no provider serves, before any call (a dry run included). `known`:
+    the answers a worker already found (model -> error), so that this process need not import litellm."""
+    errors = known if known is not None else \
+        {j.model: e for j in config.judges if (e := route_error(j.model, j.api_base))}
+    wrong = [f"judge {j.name} (model {j.model!r}): {errors[j.model]}" for j in config.judges if j.model in errors]
     if wrong:
         raise PreflightError("; ".join(wrong))
 
@@ -122,6 +124,11 @@ def worker_count(config: RunConfig, calls: Sequence[PlannedCall]) -> int:
     return max(1, min(math.ceil(in_flight / CALLS_PER_WORKER), 2 * (os.cpu_count() or 1), 8))
 
 
+def may_use_workers(config: RunConfig) -> bool:
+    return not config.dry_run and config.executor != "ray" and config.workers != 0 and \
+        any(not j.in_process for j in config.judges)
+
+
 def manifest(config: RunConfig, dataset, calls: Sequence[PlannedCall]) -> dict[str, Any]:
     return {
         "run_id": config.run_id,
@@ -141,9 +148,11 @@ def manifest(config: RunConfig, dataset, calls: Sequence[PlannedCall]) -> dict[s
 def execute(config: RunConfig, out: TextIO = sys.stdout, *, dataset: Dataset | None = None,
             example_pool: Sequence[Item] | None = None) -> dict[str, Any]:
     """Run (or resume) the configured experiment and return its summary."""
+    if may_use_workers(config):
+        prestart_workers()                  # litellm loads there while the items load and the calls are planned
     dataset, calls = prepare(config, dataset, example_pool)
-    check_routes(config)
     if config.dry_run:
+        check_routes(config)
         lines = dry_run(config, calls)
         print(format_dry_run(lines), file=out)
         return {"dry_run": [line.__dict__ for line in lines]}
@@ -154,12 +163,27 @@ def execute(config: RunConfig, out: TextIO = sys.stdout, *, dataset: Dataset | N
         pool = RayPool.start(config.ray, [j.api_key_env for j in config.judges if j.api_key_env])
     else:
         workers = worker_count(config, calls)
-        pool = WorkerPool.start(workers) if workers else None
+        pool = WorkerPool.start(workers, sorted({(j.model, j.api_base) for j in config.judges if not j.in_process},
+                                                key=str)) if workers else None
+    if not isinstance(pool, WorkerPool):
+        check_routes(config)
     store = RunStore(config.output_dir)
-    try:
+
+    async def session():
+        if isinstance(pool, WorkerPool):
+            await pool.connect()        # the workers finish loading while the store opens
         store.open(manifest(config, dataset, calls), dataset.items)
-        stats = asyncio.run(judge_calls(calls, store, config.cache_path, config.run_id, progress=config.progress,
-                                        pool=pool))
+        if isinstance(pool, WorkerPool):
+            await pool.attach()
+            try:
+                check_routes(config, pool.route_errors)
+            except PreflightError:
+                store.abandon()
+                raise
+        return await judge_calls(calls, store, config.cache_path, config.run_id, progress=config.progress, pool=pool)
+
+    try:
+        stats = asyncio.run(session())
     except KeyboardInterrupt:
         store.close()
         print(f"\ninterrupted: finished judgments are saved in {config.output_dir}; "

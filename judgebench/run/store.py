@@ -49,6 +49,7 @@ class RunStore:
     def __init__(self, directory: str | Path):
         self.dir = Path(directory)
         self._fh = None
+        self._created = False
 
     @property
     def judgments_path(self) -> Path:
@@ -67,6 +68,7 @@ class RunStore:
                 raise RunConflict(f"{self.dir} holds a different experiment (other judges, prompts or data); "
                                   "choose another run_id or delete that folder")
         else:
+            self._created = True
             _write_json(manifest_path, manifest | {"schema_version": SCHEMA_VERSION})
             with open(self.dir / "items.jsonl", "w", encoding="utf-8") as fh:
                 for item in items:
@@ -117,6 +119,16 @@ class RunStore:
                     fh.write(json.dumps(judgment.to_dict(), ensure_ascii=False) + "\n")
             os.replace(tmp, self.judgments_path)
         _write_json(self.dir / "summary.json", summary | {"schema_version": SCHEMA_VERSION})
+
+    def abandon(self) -> None:
+        """Close, and if `open` started this run, remove what it wrote (a run refused before any call
+        leaves nothing behind; a resumed one keeps everything)."""
+        self.close()
+        if self._created:
+            for name in ("manifest.json", "items.jsonl", JUDGMENTS):
+                (self.dir / name).unlink(missing_ok=True)
+            if not any(self.dir.iterdir()):
+                self.dir.rmdir()
 
     def close(self) -> None:
         if self._fh is not None:

@@ -6,6 +6,11 @@ call's latency; with N processes it runs in parallel. The main process keeps the
 scheduling, retries, rate limits, cache and results; a worker only makes single
 attempts and reports the reply or the classified error.
 
+Workers come from a fork server that imports litellm once (seconds); `prestart()` starts it at the
+beginning of a run, so that the import overlaps with loading and planning in the main process, which
+never imports litellm itself. The first worker also says which judges' models no provider serves,
+before any call is sent.
+
 Protocol: JSON lines over two pipes per worker, one for requests, one for replies.
 """
 
@@ -16,13 +21,19 @@ import dataclasses
 import gc
 import itertools
 import json
+import multiprocessing
 import os
 import signal
-import multiprocessing
-from typing import Any
+import sys
+import types
+from contextlib import contextmanager
+from multiprocessing import forkserver
+from typing import Any, Sequence
 
 from judgebench.judges.calls import CallError, ModelReply, ModelRequest
-from judgebench.judges.llm import complete, warm_up
+from judgebench.judges.llm import complete, route_error, warm_up
+
+PRELOAD = ["judgebench.run.worker_preload"]
 
 
 def _error_dict(exc: CallError) -> dict[str, Any]:
@@ -30,8 +41,20 @@ def _error_dict(exc: CallError) -> dict[str, Any]:
             "retry_after": exc.retry_after, "fatal": exc.fatal}
 
 
+def _context():
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def prestart() -> None:
+    """Start the fork server (it imports litellm) now, in the background; later pools start in milliseconds."""
+    _context()
+    forkserver.ensure_running()
+
+
 class WorkerPool:
-    """Forked from this process once litellm is imported, so a worker starts in milliseconds."""
+    """Worker processes forked from the fork server; each answers one request line with one reply line."""
 
     handles_in_process = False          # the embedded judge runs in the main process
 
@@ -45,30 +68,40 @@ class WorkerPool:
         self._ids = itertools.count()
         self._readers: list[asyncio.Task] = []
         self._ready: list[asyncio.Future] = []
+        self.route_errors: dict[str, str] = {}  # model -> why no provider serves it (from the first worker)
 
     def __len__(self) -> int:
         return len(self._processes)
 
     @classmethod
-    def start(cls, n: int) -> "WorkerPool":
-        """Call outside any running event loop: the children start one of their own."""
-        warm_up()
-        context = multiprocessing.get_context("fork")
-        processes, pipes, parent_fds = [], [], []
-        for _ in range(n):
-            request_read, request_write = os.pipe()
-            reply_read, reply_write = os.pipe()
-            parent_fds += [request_write, reply_read]
-            process = context.Process(target=_child, args=(request_read, reply_write, list(parent_fds)),
-                                      daemon=True)
-            process.start()
-            os.close(request_read)
-            os.close(reply_write)
-            processes.append(process)
-            pipes.append((request_write, reply_read))
+    def start(cls, n: int, routes: Sequence[tuple[str, str | None]] = ()) -> "WorkerPool":
+        """`routes`: (model, api_base) pairs the first worker checks once litellm is loaded."""
+        context = _context()
+        processes, pipes = [], []
+        with _main_left_out():
+            for index in range(n):
+                request_read, request_write = context.Pipe(duplex=False)
+                reply_read, reply_write = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(request_read, reply_write,
+                                                               list(routes) if index == 0 else []), daemon=True)
+                process.start()
+                request_read.close()
+                reply_write.close()
+                processes.append(process)
+                pipes.append((_take_fd(request_write), _take_fd(reply_read)))
         return cls(processes, pipes)
 
     async def attach(self) -> None:
+        """Connect to the workers in the running loop and wait until each is ready."""
+        await self.connect()
+        # Children import litellm before they answer; wait so callers' timings start from a ready pool.
+        await asyncio.wait(self._ready)
+
+    async def connect(self) -> None:
+        """Connect to the workers in the running loop (once), without waiting for them to be ready:
+        the caller can do other work meanwhile."""
+        if self._writers:
+            return
         loop = asyncio.get_running_loop()
         for index, (request_write, reply_read) in enumerate(self._pipes):
             reader = asyncio.StreamReader(limit=2 ** 26)
@@ -86,6 +119,7 @@ class WorkerPool:
         while line := await reader.readline():
             message = json.loads(line)
             if "ready" in message:
+                self.route_errors.update(message.get("route_errors") or {})
                 self._ready[index].set_result(True)
                 continue
             future, worker = self._pending.pop(message["id"], (None, index))
@@ -138,26 +172,44 @@ class WorkerPool:
                 process.join()
 
 
-def _child(request_read: int, reply_write: int, parent_fds: list[int]) -> None:
-    # Drop the parent's ends of every pipe, so each worker sees EOF when the parent goes away.
-    for fd in parent_fds:
-        os.close(fd)
+@contextmanager
+def _main_left_out():
+    """A started process re-imports the parent's main script unless told otherwise; a worker needs only
+    this module, and the main script may be anything (pytest, a notebook, a program read from stdin)."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+def _take_fd(connection) -> int:
+    """The pipe end as a plain descriptor this process owns (asyncio reads and writes it directly)."""
+    fd = os.dup(connection.fileno())
+    connection.close()
+    return fd
+
+
+def _child(request_read, reply_write, routes: list[tuple[str, str | None]]) -> None:
     # Ctrl-C reaches the whole process group; the parent decides, and closing the pipes ends us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    asyncio.run(_serve(request_read, reply_write))
+    asyncio.run(_serve(_take_fd(request_read), _take_fd(reply_write), routes))
 
 
-async def _serve(request_read: int, reply_write: int) -> None:
+async def _serve(request_read: int, reply_write: int, routes: list[tuple[str, str | None]]) -> None:
+    warm_up()                   # already done in the fork server, unless another one was running
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=2 ** 26)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(request_read, "rb"))
     transport, protocol = await loop.connect_write_pipe(asyncio.streams.FlowControlMixin,
                                                         os.fdopen(reply_write, "wb"))
     writer = asyncio.StreamWriter(transport, protocol, None, loop)
+    route_errors = {model: error for model, api_base in routes if (error := route_error(model, api_base))}
     # litellm allocates many short-lived objects per call; the start-up objects never need collecting.
     gc.collect()
     gc.freeze()
-    writer.write(b'{"ready": true}\n')
+    writer.write(json.dumps({"ready": True, "route_errors": route_errors}).encode() + b"\n")
     tasks: set[asyncio.Task] = set()
 
     async def handle(message: dict[str, Any]) -> None:

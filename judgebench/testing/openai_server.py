@@ -50,6 +50,7 @@ class _State:
         self.let_through = 0                # requests still answered after a hold starts
         self.config = dict(_DEFAULTS)
         self.requests = 0
+        self.first_request_at: float | None = None     # wall clock: when a measured command's first call arrived
         self.completed = 0
         self.attempts: dict[str, int] = {}
         self.by_model: dict[str, int] = {}
@@ -101,6 +102,8 @@ async def _wait_while_held(state: _State) -> None:
 def _chat(state: _State):
     async def chat(request: web.Request) -> web.StreamResponse:
         state.requests += 1
+        if state.first_request_at is None:
+            state.first_request_at = time.time()
         state.auth.append(request.headers.get("Authorization", ""))
         try:
             body = await request.json()
@@ -159,7 +162,8 @@ def make_app(state: _State) -> web.Application:
 
     async def stats(request: web.Request) -> web.Response:
         return web.json_response({"requests": state.requests, "completed": state.completed,
-                                  "by_model": state.by_model, "held": state.held})
+                                  "by_model": state.by_model, "held": state.held,
+                                  "first_request_at": state.first_request_at})
 
     async def hold(request: web.Request) -> web.Response:
         state.let_through = int(request.query.get("after", 0))

@@ -81,3 +81,37 @@ def test_auto_worker_count_follows_the_workload(tmp_path, server):
 def _dataset_and_judges(cfg):
     from judgebench.data.load import load_dataset
     return load_dataset(cfg.dataset), cfg.judges, [cfg.prompt]
+
+
+def test_a_model_no_provider_serves_is_refused_by_the_first_worker_before_any_call(tmp_path, server):
+    import pytest
+
+    from judgebench.run.session import PreflightError
+
+    cfg = config(tmp_path, [judge(server, model="notaprovider/foo")], limit=4, workers=2)
+    with pytest.raises(PreflightError, match="judge scripted \\(model 'notaprovider/foo'\\)"):
+        execute(cfg)
+    assert server.state.requests == 0 and not (cfg.output_dir / "judgments.jsonl").exists()
+
+
+def test_the_main_process_of_a_run_with_workers_never_imports_litellm(tmp_path, server):
+    """litellm loads in the workers' fork server while this process loads and plans (seconds saved)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    server.configure(default="Verdict: Yes")
+    script = f"""
+import sys
+from tests.run.helpers import config, judge
+from judgebench.run.job import execute
+
+class Server: url = {server.url!r}
+summary = execute(config(__import__("pathlib").Path({str(tmp_path)!r}), [judge(Server)], limit=6, workers=2))
+assert summary["complete"] and summary["session"]["workers"] == 2, summary
+print("litellm" in sys.modules)
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
