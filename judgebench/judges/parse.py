@@ -67,14 +67,17 @@ def read_word_verdict(text: str | None, words: Mapping[str, Label], what: str) -
 
 
 def _opening_verdict(text: str, words: Mapping[str, Label]) -> Label | None:
-    """"No, the answer is not faithful ...": a reply that opens with a verdict word and punctuation,
-    then gives its reason. Not when its opening sentence also holds a word for another verdict."""
+    """"No, the answer is not faithful ...": a reply that opens with a verdict word and punctuation or a
+    line break, then gives its reason. Not when its opening sentence also holds a word for another verdict."""
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    match = re.match(rf"\s*[*_`\"']*({alternatives})[*_`\"']*\s*[,.:;!\u2013\u2014-](?!\w)", text, flags=re.IGNORECASE)
+    match = re.match(rf"\s*[*_`\"']*({alternatives})[*_`\"']*(?:\s*[,.:;!\u2013\u2014-](?!\w)|[ \t]*\n)", text,
+                     flags=re.IGNORECASE)
     if not match:
         return None
     verdict = words[match.group(1).lower()]
-    sentence = re.split(r"(?<=[.!?])\s|\n", text.strip(), maxsplit=1)[0]
+    # The opening: the verdict and the first sentence of its reason.
+    reason = re.split(r"(?<=[.!?])\s|\n", text[match.end():].strip(), maxsplit=1)[0]
+    sentence = f"{match.group(0)} {reason}"
     mentioned = {words[w.lower()] for w in re.findall(rf"(?<![\w>=])({alternatives})(?![\w>=])", sentence,
                                                       flags=re.IGNORECASE)}
     return verdict if mentioned == {verdict} else None

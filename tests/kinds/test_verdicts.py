@@ -103,6 +103,7 @@ def test_verdict_choices():
     ("Yes. Every claim is in the context.", 1),
     ("**No** - it invents a name.", 0),
     ("Yes: the answer matches.\nIt is supported.", 1),
+    ("No\nThe answer is not faithful to the context. It contradicts the question.", 0),
 ])
 def test_a_reply_that_opens_with_its_verdict_and_a_reason(text, value):
     # llama.cpp's own server judging with SmolLM2 answered like this in 2 of 20 replies
@@ -113,6 +114,8 @@ def test_a_reply_that_opens_with_its_verdict_and_a_reason(text, value):
     "No, yes it is faithful.",                                  # the opening holds both verdicts
     "No, because the answer says yes to a question it cannot answer.",
     "Nope, wrong.", "No way this is right",
+    "Yes\nNo, it is not.\nIt is wrong, really.",                # line by line, both verdicts
+    "The answer is not faithful to the context.",               # no verdict word at all
 ])
 def test_an_opening_that_is_not_one_clear_verdict_stays_a_failure(text):
     assert isinstance(B.parse(text), ParseFailure)
