@@ -10,6 +10,18 @@ def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="judgebench score", description=(
         "Score judges against the human labels: a run folder, or recorded verdicts brought along "
         "(a column of the dataset itself, or a JSONL / CSV / Parquet file). No model is called."))
+    add_source_arguments(parser)
+    parser.add_argument("--policy", default="count_as_wrong", choices=["count_as_wrong", "exclude"])
+    parser.add_argument("--resamples", type=int, default=1000)
+    parser.add_argument("--confidence", type=float, default=0.95)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cluster", help="resample whole groups sharing this item field")
+    parser.add_argument("--json", help="also write the Scorecard here (strict JSON, documented in score/scorecard.py)")
+    return parser
+
+
+def add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the verdicts come from: a run folder, or recorded verdicts (`score` and `estimate`)."""
     parser.add_argument("run", nargs="?", help="a results/<run_id> folder")
     parser.add_argument("--dataset", help="a shipped dataset config, for recorded verdicts")
     parser.add_argument("--data-root", help="where the datasets live (default: as conf/config.yaml)")
@@ -24,13 +36,17 @@ def parser() -> argparse.ArgumentParser:
                         help="keep matching rows of --verdicts")
     parser.add_argument("--map", action="append", default=[], metavar="RAW=LABEL", help="translate verdict values")
     parser.add_argument("--name", help="the judge's name in the report")
-    parser.add_argument("--policy", default="count_as_wrong", choices=["count_as_wrong", "exclude"])
-    parser.add_argument("--resamples", type=int, default=1000)
-    parser.add_argument("--confidence", type=float, default=0.95)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--cluster", help="resample whole groups sharing this item field")
-    parser.add_argument("--json", help="also write the Scorecard here (strict JSON, documented in score/scorecard.py)")
-    return parser
+
+
+def read_source(command: argparse.ArgumentParser, args: argparse.Namespace):
+    """The kind, the items and the judges' verdicts the arguments name."""
+    from judgebench.score import sources
+
+    if args.run:
+        return sources.from_run(args.run)
+    if args.dataset and (args.dataset_column or (args.verdicts and args.column)):
+        return recorded(args)
+    command.error("give a run folder, or --dataset with --dataset-column or --verdicts and --column")
 
 
 def recorded(args: argparse.Namespace):
@@ -65,17 +81,11 @@ def recorded(args: argparse.Namespace):
 def main(argv: list[str]) -> int:
     command = parser()
     args = command.parse_args(argv)
-    from judgebench.score import sources
     from judgebench.score.report import format_scores, score_all
     from judgebench.score.scorecard import write_scorecard
     from judgebench.score.table import ScoreOptions
 
-    if args.run:
-        kind, items, judges = sources.from_run(args.run)
-    elif args.dataset and (args.dataset_column or (args.verdicts and args.column)):
-        kind, items, judges = recorded(args)
-    else:
-        command.error("give a run folder, or --dataset with --dataset-column or --verdicts and --column")
+    kind, items, judges = read_source(command, args)
     result = score_all(kind, items, judges, ScoreOptions(args.policy, args.resamples, args.confidence, args.seed,
                                                          args.cluster))
     print(format_scores(result))

@@ -66,6 +66,11 @@ class TaskKind(ABC):
         """How a label is shown to a person."""
         return "none" if label is None else str(label)
 
+    def score(self, label: Label) -> float | None:
+        """The label as a score whose mean is what people estimate (a pass rate, a mean rating, a win rate);
+        None for kinds without one (a class label)."""
+        return float(label) if self.level == "interval" else None
+
     def code(self, label: Label) -> float:
         """A number for the label, for Krippendorff's alpha (nominal kinds: its index)."""
         return float(self.labels().index(label)) if self.level == "nominal" else float(label)

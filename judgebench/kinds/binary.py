@@ -29,6 +29,10 @@ class Binary(TaskKind):
             return WORDS[raw.strip().lower()]
         raise LabelError("is not binary (0/1)")
 
+    def score(self, label: Label) -> float:
+        """1 for a pass: the mean is the pass rate."""
+        return float(label)
+
     def labels(self) -> tuple[Label, ...]:
         return (0, 1)
 

@@ -29,6 +29,10 @@ class Pairwise(TaskKind):
             return WORDS[raw.strip().lower()]
         raise LabelError(f"is not one of {list(VALUES)}")
 
+    def score(self, label: Label) -> float:
+        """Side A's score: 1 for a win, 0.5 for a tie, 0 for a loss; the mean is A's win rate with ties as half."""
+        return {"A": 1.0, "tie": 0.5, "B": 0.0}[str(label)]
+
     def labels(self) -> tuple[Label, ...]:
         return VALUES
 
