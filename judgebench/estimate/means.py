@@ -125,3 +125,46 @@ def labels_for_half_width(half_width: float, y: Sequence[float], yhat: Sequence[
     room = target - float(np.var(lam * unlabeled)) / len(unlabeled)
     corrected = math.inf if room <= 0 else float(np.var(y - lam * yhat)) / room
     return math.ceil(corrected) if math.isfinite(corrected) else math.inf, math.ceil(human)
+
+
+def inclusion_probabilities(uncertainty: Sequence[float], budget: float, floor: float = 0.1) -> np.ndarray:
+    """Chances of asking a person about each item, proportional to the judge's uncertainty, averaging
+    `budget` labels in all: π_i = min(1, c · max(u_i, floor · ū)), c chosen so that Σ π_i = budget.
+    The floor keeps every item possible (and the weights 1/π bounded): sure items still get asked now and then."""
+    u = np.asarray(uncertainty, dtype=float)
+    if not 0 < budget <= len(u):
+        raise ValueError(f"a label budget must be between 0 and the {len(u)} items")
+    mean = u.mean()
+    u = np.maximum(u, floor * mean) if mean > 0 else np.ones_like(u)
+    low, high = 0.0, len(u) / u.min()
+    for _ in range(100):                        # Σ min(1, c u) grows with c: bisect for the budget
+        c = (low + high) / 2
+        low, high = (c, high) if np.minimum(1.0, c * u).sum() < budget else (low, c)
+    return np.minimum(1.0, high * u)
+
+
+def active_mean(y_labeled: Sequence[float], labeled: Sequence[bool], yhat: Sequence[float],
+                probabilities: Sequence[float], level: float = 0.95, lam: float | None = None) -> MeanEstimate:
+    """Active statistical inference (Zrnic and Candès, ICML 2024): item i was labeled with probability π_i
+    (ξ_i = 1 if it was); over all N items,
+
+        θ̂ = mean_i [ λ Ŷ_i + (ξ_i / π_i)(Y_i − λ Ŷ_i) ],   se² = Var_i[ same ] / N,
+
+    unbiased for the mean of Y whatever the π_i (each > 0), and far more precise than a uniform sample when
+    π follows the judge's uncertainty. λ minimises the plug-in variance (clipped to [0, 1]).
+    `y_labeled` holds Y for the labeled items, in order; `labeled` marks them among all N."""
+    xi = np.asarray(labeled, dtype=bool)
+    yhat, pi = np.asarray(yhat, dtype=float), np.asarray(probabilities, dtype=float)
+    y = np.zeros(len(yhat))
+    y[xi] = np.asarray(y_labeled, dtype=float)
+    if xi.sum() < 2:
+        raise ValueError("active inference needs at least two labeled items")
+    weight = xi / pi
+    if lam is None:
+        a, b = weight * y, (1 - weight) * yhat             # summand = a + λ b
+        variance_b = float(np.var(b))
+        lam = 0.0 if variance_b <= 0 else float(np.clip(-np.cov(a, b, ddof=0)[0, 1] / variance_b, 0, 1))
+    terms = lam * yhat + weight * (y - lam * yhat)
+    estimate, se = float(terms.mean()), float(terms.std() / math.sqrt(len(terms)))
+    z = _z(level)
+    return MeanEstimate(estimate, estimate - z * se, estimate + z * se, se, int(xi.sum()), int((~xi).sum()), lam)
