@@ -21,6 +21,7 @@ def parser() -> argparse.ArgumentParser:
     add_source_arguments(parser)
     parser.add_argument("--by", help="also per value of this column (`system`: each system of a comparison)")
     parser.add_argument("--human-budget", type=int, help="use only this many human labels, drawn at random")
+    parser.add_argument("--budget-per-group", action="store_true", help="--human-budget labels within each --by group")
     parser.add_argument("--seed", type=int, default=0, help="for --human-budget")
     parser.add_argument("--half-width", type=float, default=0.02, help="target for the label budget")
     parser.add_argument("--confidence", type=float, default=0.95)
@@ -81,7 +82,7 @@ def main(argv: list[str]) -> int:
     from judgebench.estimate.report import estimate_judge, labeled_ids
 
     kind, items, judges = read_source(command, args)
-    labeled = labeled_ids(kind, items, args.human_budget, args.seed)
+    labeled = labeled_ids(kind, items, args.human_budget, args.seed, args.by if args.budget_per_group else None)
     results = [estimate_judge(kind, items, j.first, j.name, labeled, by=args.by, level=args.confidence,
                               half_width=args.half_width) for j in judges]
     print(format_estimates(results, args.half_width, args.confidence))

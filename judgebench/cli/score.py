@@ -27,6 +27,8 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-root", help="where the datasets live (default: as conf/config.yaml)")
     parser.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE", help="keep matching items")
     parser.add_argument("--dataset-column", help="a field of the dataset that holds a judge's verdicts")
+    parser.add_argument("--human-column", help="a field of the dataset that holds the humans' label, instead of "
+                                               "the config's (its label mapping applies)")
     parser.add_argument("--verdicts", help="a file of recorded verdicts, one row per item")
     parser.add_argument("--id-column", default="id", help="the item id field in --verdicts")
     parser.add_argument("--column", help="the verdict field in --verdicts")
@@ -51,15 +53,18 @@ def read_source(command: argparse.ArgumentParser, args: argparse.Namespace):
 
 def recorded(args: argparse.Namespace):
     """The dataset's items and the verdicts recorded in one of its columns or in a file."""
-    from judgebench.config import named_dataset
+    from judgebench.config import load_group_entry, named_dataset
     from judgebench.data.load import load_dataset
     from judgebench.data.schema import DataError
     from judgebench.score import sources
 
     mapping = sources.parse_pairs(args.map, "--map")
     extra = {args.dataset_column: args.dataset_column} if args.dataset_column else None
-    spec = named_dataset(args.dataset, data_root=args.data_root, extra_columns=extra,
-                         overrides={"where": sources.parse_pairs(args.where, "--where")} if args.where else None)
+    overrides = {"where": sources.parse_pairs(args.where, "--where")} if args.where else {}
+    if args.human_column:
+        label = load_group_entry("dataset", args.dataset).get("label") or {}
+        overrides["label"] = {"column": args.human_column, "mapping": label.get("mapping") or {}}
+    spec = named_dataset(args.dataset, data_root=args.data_root, extra_columns=extra, overrides=overrides or None)
     dataset = load_dataset(spec)
     items = list(dataset.items)
     if args.dataset_column:

@@ -48,17 +48,28 @@ class JudgeEstimate:
     kendall_tau: float | None                   # the judge's ranking of the groups against the humans'
 
 
-def labeled_ids(kind: TaskKind, items: Sequence[Item], budget: int | None = None, seed: int = 0) -> set[str]:
-    """The items whose human labels are used: all of them, or `budget` drawn at random (to study budgets)."""
-    have = [i.item_id for i in items if kind.consensus(i.human) is not None]
+def labeled_ids(kind: TaskKind, items: Sequence[Item], budget: int | None = None, seed: int = 0,
+                per_group: str | None = None) -> set[str]:
+    """The items whose human labels are used: all of them, or `budget` drawn at random (to study budgets);
+    with `per_group` (a --by column), `budget` drawn within each group."""
+    have = [i for i in items if kind.consensus(i.human) is not None]
     if not have:
         raise DataError("no item has a human label: a corrected estimate needs some (label a few with "
                         "`judgebench label` or give a dataset with labels)")
     if budget is None:
-        return set(have)
-    if budget > len(have):
-        raise DataError(f"--human-budget {budget} is more than the {len(have)} items with a human label")
-    return set(random.Random(seed).sample(sorted(have), budget))
+        return {i.item_id for i in have}
+    pools: dict[str, list[str]] = defaultdict(list)
+    for item in have:
+        for group, _ in (memberships(kind, item, per_group) if per_group else [("all", False)]):
+            pools[group].append(item.item_id)
+    rng = random.Random(seed)
+    chosen: set[str] = set()
+    for group in sorted(pools):
+        if budget > len(pools[group]):
+            raise DataError(f"--human-budget {budget} is more than the {len(pools[group])} items with a human label"
+                            + (f" in group {group!r}" if per_group else ""))
+        chosen.update(rng.sample(sorted(pools[group]), budget))
+    return chosen
 
 
 def memberships(kind: TaskKind, item: Item, by: str | None) -> list[tuple[str, bool]]:
