@@ -20,6 +20,7 @@ from judgebench.metrics.agreement import UndefinedMetricWarning, confusion_matri
 from judgebench.metrics.bias import (
     calibration, family_wins, longer_wins, position_bias, prompt_sensitivity, sample_consistency,
 )
+from judgebench.report.systems import systems_board
 from judgebench.run.records import Judgment
 from judgebench.score.report import score_all
 from judgebench.score.scorecard import SCHEMA_VERSION
@@ -93,7 +94,7 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
             "comparisons": [c.to_dict() for c in scores.comparisons],
             "arena": [r.__dict__ for r in arena], "online_elo": online_elo(records),
             "battles": len(records), "agreement_matrix": {"judges": names, "values": agreement},
-            "records": records}
+            "systems": systems_board(kind, items, combined), "records": records}
 
 
 def _prompt_sensitivity(judges: dict[str, dict], verdicts: dict[str, JudgeVerdicts], metric: str) -> None:

@@ -144,3 +144,22 @@ def bias_chart(board: dict[str, Any]) -> Figure:
         ax.text(0.5, 0.5, "no bias probe applies to this dataset", ha="center", transform=ax.transAxes)
     fig.tight_layout()
     return fig
+
+
+def systems_scatter(board: dict[str, Any]) -> Figure:
+    """Each judge's score for each system against the humans' score; on the diagonal the judge is unbiased."""
+    fig, ax = plt.subplots(figsize=(5.5, 5.5))
+    for name, entry in sorted(board["systems"].items()):
+        rows = [r for r in entry["rows"] if r["humans"] is not None]
+        ax.scatter([r["humans"] for r in rows], [r["judge"] for r in rows], label=name)
+        for r in rows:
+            ax.annotate(r["system"], (r["humans"], r["judge"]), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    values = [v for e in board["systems"].values() for r in e["rows"] for v in (r["judge"], r["humans"])
+              if v is not None]
+    low, high = min(values, default=0.0), max(values, default=1.0)
+    ax.plot([low, high], [low, high], color="grey", linestyle=":", label="judge = humans")
+    ax.set_xlabel("humans' score per system")
+    ax.set_ylabel("judge's score per system")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -31,11 +31,12 @@ def publish(run_dirs: Sequence[str | Path], out: str | Path, *, resamples: int =
         figures = {"ci": lambda: plots.ci_bars(board, main), "agreement": lambda: plots.agreement_heatmap(board),
                    "confusion": lambda: plots.confusion_matrices(board),
                    "pareto": lambda: plots.cost_pareto(board, main),
-                   "reliability": lambda: plots.reliability_diagrams(board), "bias": lambda: plots.bias_chart(board)}
+                   "reliability": lambda: plots.reliability_diagrams(board), "bias": lambda: plots.bias_chart(board),
+                   "systems": lambda: plots.systems_scatter(board)}
         written[name] = {}
         for kind in PLOTS:
-            if kind == "pareto" and not plots.has_costs(board):
-                continue            # an empty cost axis says nothing
+            if (kind == "pareto" and not plots.has_costs(board)) or (kind == "systems" and not board["systems"]):
+                continue            # an empty cost axis or a plot of no systems says nothing
             relative = f"plots/{slug(name)}_{kind}.png"
             figure = figures[kind]()
             figure.savefig(out / relative, dpi=110)

@@ -11,10 +11,11 @@ from typing import Any
 
 from judgebench.metrics import catalog
 
-PLOTS = ("ci", "agreement", "confusion", "pareto", "reliability", "bias")
+PLOTS = ("ci", "agreement", "confusion", "pareto", "reliability", "bias", "systems")
 PLOT_TITLES = {"ci": "Agreement with the humans (95% bootstrap interval)", "agreement": "Judge x judge agreement",
                "confusion": "Confusion matrices", "pareto": "Cost against agreement",
-               "reliability": "Reliability diagrams", "bias": "Bias probes"}
+               "reliability": "Reliability diagrams", "bias": "Bias probes",
+               "systems": "The judges' score per system against the humans'"}
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #222; }
@@ -161,6 +162,29 @@ def _votes_html(data: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _systems_html(name: str, systems: dict[str, Any]) -> str:
+    """Per judge and system: the judge's score, the humans', the bias with its interval, the humans' rank."""
+    rows = []
+    for judge, entry in systems.items():
+        for r in entry["rows"]:
+            bias = r["bias"] or {}
+            rank = f'{r["rank"][0]}–{r["rank"][1]}' if r["rank"] else "–"
+            rows.append(f'<tr><td class="name" data-value="{_e(judge)}">{_e(judge)}</td>'
+                        f'<td class="name" data-value="{_e(r["system"])}">{_e(r["system"])}</td>'
+                        f'{_cell(r["judge"])}{_cell(r["humans"])}'
+                        f'{_cell(bias.get("estimate"), bias.get("low"), bias.get("high"))}'
+                        f'<td data-value="{r["rank"][0] if r["rank"] else ""}">{rank}</td></tr>')
+    taus = "; ".join(f"{_e(j)} {_number(e['kendall_tau'])}" for j, e in systems.items() if e["kendall_tau"] is not None)
+    return (f'<h3>Systems</h3><p>Each system\'s mean score (ties count half) by the judge and by the humans on '
+            f'the items both labeled; bias = judge − humans with its 95% interval; rank by the humans, with its '
+            f'interval. Kendall\'s τ between the judge\'s ranking and the humans\': {taus or "–"}.</p>'
+            f'{_scroll_open(name + " systems")}<table class="sortable" id="systems-{_e(slug(name))}"><thead><tr>'
+            '<th class="name" data-type="text">judge</th><th class="name" data-type="text">system</th>'
+            '<th data-type="number">judge</th><th data-type="number">humans</th>'
+            '<th data-type="number">bias</th><th data-type="number">rank</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
 def render_html(data: dict[str, Any], plots: dict[str, dict[str, str]]) -> str:
     """`plots`: per dataset, the plot kinds drawn and their paths, in PLOTS order."""
     parts = ["<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
@@ -189,6 +213,8 @@ def render_html(data: dict[str, Any], plots: dict[str, dict[str, str]]) -> str:
                      f'<p>{_e(board["kind"])}, {board["items"]} items, {board["battles"]} battles</p>')
         parts.append(_dataset_table(name, board))
         parts += [f'<p class="note">{_e(j["one_answer"])}.</p>' for j in board["judges"].values() if j.get("one_answer")]
+        if board.get("systems"):
+            parts.append(_systems_html(name, board["systems"]))
         for kind, path in plots.get(name, {}).items():
             parts.append(f'<figure><img src="{_e(path)}" alt="{_e(PLOT_TITLES[kind])}: {_e(name)}">'
                          f'<figcaption>{_e(PLOT_TITLES[kind])}</figcaption></figure>')

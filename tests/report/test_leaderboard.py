@@ -93,3 +93,44 @@ def test_the_cost_plot_is_drawn_only_when_a_judge_has_a_price(runs, tmp_path, se
     publish([priced.output_dir], out, resamples=50, rounds=10)
     assert (out / "plots" / "demo_binary_pareto.png").exists()
     assert "Cost against agreement" in (out / "index.html").read_text()
+
+
+def test_a_systems_table_when_items_name_their_systems(tmp_path, server):
+    """A judge that always prefers the first response, on comparisons among three systems: its per-system
+    scores are off by the side each system was shown on; the page shows the table and the plot."""
+    import json as json_
+
+    from judgebench.config import run_config
+    from judgebench.report.publish import publish
+    from judgebench.run.job import execute
+    from tests.conftest import write_jsonl
+    from tests.run.helpers import judge
+
+    systems = ["able", "baker", "charlie"]
+    rows = []
+    for k in range(60):
+        a, b = systems[k % 3], systems[(k + 1 + k // 3 % 2) % 3]
+        if a == b:
+            b = systems[(k + 2) % 3]
+        human = "A" if systems.index(a) < systems.index(b) else "B"        # able > baker > charlie
+        rows.append({"id": f"c{k}", "question": f"q{k}", "response_a": f"ra{k}", "response_b": f"rb{k}",
+                     "model_a": a, "model_b": b, "vote": human})
+    data = write_jsonl(tmp_path / "pairs.jsonl", rows)
+    server.configure(default="[[A]]")
+    cfg = run_config({"dataset": {"name": "pairs", "kind": "pairwise", "path": str(data), "id_column": "id",
+                                  "columns": {"input": "question", "response_a": "response_a",
+                                              "response_b": "response_b", "model_a": "model_a", "model_b": "model_b"},
+                                  "label": {"column": "vote"}, "default_prompt": "pairwise"},
+                      "judges": [judge(server, name="first_wins")], "results_dir": str(tmp_path / "results"),
+                      "progress": False, "run_id": "pairs"})
+    execute(cfg)
+    out = tmp_path / "board"
+    publish([cfg.output_dir], out, resamples=50, rounds=10)
+    systems = json_.loads((out / "data.json").read_text())["datasets"]["pairs"]["systems"]["first_wins"]
+    rows_by = {r["system"]: r for r in systems["rows"]}
+    assert set(rows_by) == {"able", "baker", "charlie"}
+    assert rows_by["able"]["humans"] == 1.0 and rows_by["charlie"]["humans"] == 0.0
+    assert rows_by["able"]["bias"]["estimate"] < 0 < rows_by["charlie"]["bias"]["estimate"]
+    assert rows_by["able"]["rank"] == [1, 1]
+    page = (out / "index.html").read_text()
+    assert 'id="systems-pairs"' in page and (out / "plots" / "pairs_systems.png").exists()
