@@ -144,6 +144,14 @@ def _status(library, args) -> None:
         print(f"{job.job_id}  {job.status:<10} {job.progress_text}{rate}  dataset {names.get(job.dataset_id)}  "
               f"labeling {job.labeling_id}  prompt v{job.prompt_version}  started {when(job.started)}"
               + (f"  error: {job.error}" if job.error else ""))
+        if job.status == "completed":
+            print(f"    {_estimate_line(library, job)}")
+
+
+def _estimate_line(library, job) -> str:
+    from judgebench.label.estimate import job_estimate
+
+    return job_estimate(library, job.job_id).describe(library.labeling(job.labeling_id).kind.estimand)
 
 
 def _cancel(library, args) -> None:
@@ -176,7 +184,7 @@ def _download(library, args) -> None:
     job_id = args.target if args.target.startswith("job-") else \
         latest_job(library, library.dataset(args.target).dataset_id).job_id
     path = write_frame(labeled_frame(library, job_id, args.prompt_columns), args.output, args.format)
-    print(f"wrote {path} (job {job_id})")
+    print(f"wrote {path} (job {job_id})\n{_estimate_line(library, library.job(job_id))}")
 
 
 def _list(library, args) -> None:

@@ -6,7 +6,6 @@ import argparse
 import ipaddress
 import os
 import secrets
-import threading
 
 from judgebench.errors import UserError
 from judgebench.web.guard import LOOPBACK_NAMES
@@ -66,9 +65,5 @@ def main(argv: list[str]) -> int:
     suffix = f"/?token={token}" if token else "/"
     print(f"judgebench: library {library.path}\njudgebench: open http://{shown}:{args.port}{suffix}  "
           f"(Judge Arena: /arena)", flush=True)
-    # Every judge call goes through litellm, whose import takes seconds: done while the person uploads.
-    from judgebench.judges.llm import warm_up
-
-    threading.Thread(target=warm_up, name="litellm-import", daemon=True).start()
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

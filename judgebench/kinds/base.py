@@ -52,6 +52,7 @@ class TaskKind(ABC):
     level: ClassVar[str]                # how labels are compared: "nominal" or "interval" (Krippendorff)
     reviewable: ClassVar[bool] = True   # a person can give this label in LLM Judge++
     sides: ClassVar[tuple[str, str] | None] = None    # the two compared columns, for kinds that compare two
+    estimand: ClassVar[str] = "mean score"  # what the mean of `score` is, in words
 
     # --- labels ---------------------------------------------------------------------------------
     @abstractmethod

@@ -19,6 +19,7 @@ class Binary(TaskKind):
     main_metric = "accuracy"
     headline_metrics = ("accuracy", "kappa")
     level = "nominal"
+    estimand = "pass rate"
 
     def label(self, raw: Any) -> Label:
         if isinstance(raw, bool):

@@ -16,6 +16,7 @@ class Likert(TaskKind):
     main_metric = "spearman"
     headline_metrics = ("spearman", "kendall")
     level = "interval"
+    estimand = "mean rating"
     scale: tuple[float, float] = (1, 5)      # inclusive
 
     def __post_init__(self):

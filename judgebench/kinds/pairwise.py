@@ -21,6 +21,7 @@ class Pairwise(TaskKind):
     main_metric = "mt_bench_with_ties"
     headline_metrics = ("mt_bench_with_ties", "mt_bench_without_ties")
     level = "nominal"
+    estimand = "win rate of the first response (ties as half)"
     reviewable = False
     sides = ("response_a", "response_b")
 

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from judgebench.label.export import EXPORT_FORMATS, labeled_frame, latest_job, write_frame
 from judgebench.label.jobs import cancel_job, orphaned_jobs, reopen_job, run_job, submit_job
+from judgebench.label.estimate import job_estimate
 from judgebench.label.library import Library, LibraryError
 
 
@@ -72,7 +73,11 @@ def jobs_router(library: Library, jobs: JobThreads) -> APIRouter:
 
     @router.get("/jobs/{job_id}")
     def job(job_id: str):
-        return library.job(job_id).to_dict()
+        info = library.job(job_id)
+        estimate = None
+        if info.status == "completed":
+            estimate = job_estimate(library, job_id).describe(library.labeling(info.labeling_id).kind.estimand)
+        return {**info.to_dict(), "estimate": estimate}
 
     @router.post("/jobs/{job_id}/cancel")
     def cancel(job_id: str):

@@ -81,6 +81,7 @@ def test_upload_review_flip_two_submit_and_the_corrections_become_examples(serve
         page.click("#submit-job")
         expect(page.locator("#job-status")).to_have_text("completed", timeout=60_000)
         expect(page.locator("#job-count")).to_contain_text("40/40 labeled (100%)")
+        expect(page.locator("#job-estimate")).to_contain_text("estimated pass rate: judge alone")
 
         # 5. the corrections are few-shot examples in the prompts the model server received next
         sent = json.loads(urllib.request.urlopen(server.url.removesuffix("/v1") + "/_requests").read())[before:]

@@ -353,6 +353,7 @@ async function labelPage() {
       $("cancel-job").classList.toggle("hidden", !["running", "queued"].includes(job.status));
       $("resume-job").classList.toggle("hidden", !["failed", "cancelled"].includes(job.status));
       $("downloads").classList.toggle("hidden", job.status !== "completed");
+      $("job-estimate").textContent = job.estimate || "";
       for (const fmt of ["csv", "jsonl", "parquet"]) $(`dl-${fmt}`).href = `/api/jobs/${jobId}/download?format=${fmt}`;
       if (["completed", "cancelled", "failed"].includes(job.status)) clearInterval(watching);
     };
