@@ -131,8 +131,11 @@ def _status(library, args) -> None:
     from judgebench.label.agreement import describe_agreement
 
     if not args.job:
+        from judgebench.label.estimate import review_estimate
+
         for labeling in library.labelings():
-            print(f"labeling {labeling.labeling_id}: {describe_agreement(library.reviews(labeling.labeling_id))}")
+            print(f"labeling {labeling.labeling_id}: {describe_agreement(library.reviews(labeling.labeling_id))}\n"
+                  f"    {review_estimate(library, labeling.labeling_id).describe(labeling.kind.estimand)}")
     jobs = [library.job(args.job)] if args.job else library.jobs()
     if not jobs:
         print("no jobs yet")

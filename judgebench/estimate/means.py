@@ -168,3 +168,41 @@ def active_mean(y_labeled: Sequence[float], labeled: Sequence[bool], yhat: Seque
     estimate, se = float(terms.mean()), float(terms.std() / math.sqrt(len(terms)))
     z = _z(level)
     return MeanEstimate(estimate, estimate - z * se, estimate + z * se, se, int(xi.sum()), int((~xi).sum()), lam)
+
+
+@dataclass(frozen=True)
+class RoundDraw:
+    """One review round: `open_count` items not yet reviewed, of which a uniform `pool` was judged (the
+    judge's value on each, fixed before the draw), and the batch drawn from the pool with the given
+    inclusion probabilities; `human` holds the person's value for the drawn ones (None elsewhere);
+    `known_before` is the sum of the person's values on the items reviewed in earlier rounds."""
+
+    open_count: int
+    judge: Sequence[float]
+    inclusion: Sequence[float]
+    human: Sequence[float | None]
+    known_before: float
+
+
+def rounds_mean(rounds: Sequence[RoundDraw], population: int, level: float = 0.95) -> MeanEstimate:
+    """The mean over all `population` items from review rounds drawn as above.
+
+    Round r alone gives an unbiased estimate: the items reviewed before it are known, and the rest's sum
+    is M_r times the active-inference mean over the round's pool (a uniform sample of those M_r items;
+    within it, item i was drawn with probability π_i):  θ̂_r = (S_<r + M_r · θ̂_pool,r) / N, with
+    se_r = M_r · se_pool,r / N. Given the rounds before it, each θ̂_r is unbiased, so their errors are
+    uncorrelated and the plain average θ̄ = mean_r θ̂_r has se = sqrt(Σ se_r²) / R."""
+    if not rounds:
+        raise ValueError("no review round to estimate from")
+    estimates, variances, labels, unlabeled = [], [], 0, 0
+    for draw in rounds:
+        asked = [h is not None for h in draw.human]
+        pool = active_mean([h for h in draw.human if h is not None], asked, draw.judge, draw.inclusion, level)
+        estimates.append((draw.known_before + draw.open_count * pool.estimate) / population)
+        variances.append((draw.open_count * pool.se / population) ** 2)
+        labels += pool.n
+        unlabeled = pool.N
+    estimate = float(np.mean(estimates))
+    se = math.sqrt(sum(variances)) / len(rounds)
+    z = _z(level)
+    return MeanEstimate(estimate, estimate - z * se, estimate + z * se, se, labels, unlabeled)

@@ -4,6 +4,7 @@
     column_maps             per dataset version: which column fills which prompt placeholder
     labelings               a dataset + criteria (prompt versions) + judge(s)
     batch_items             the review batches: 16 items per round, with the judge's label and reason
+    round_pools             per round, the candidates the judge labeled and each one's chance of review
     reviews                 what a person decided, per item (the few-shot pool)
     jobs / job_judgments    full labeling jobs and every judgment they made (key = the runner's call key)
 
@@ -28,7 +29,7 @@ from judgebench.errors import UserError
 from judgebench.home import default_home
 from judgebench.kinds import TaskKind, kind_from
 from judgebench.label.records import (
-    FINAL_STATES, BatchEntry, DatasetInfo, JobInfo, LabelingInfo, PromptVersion, Review,
+    FINAL_STATES, BatchEntry, DatasetInfo, JobInfo, LabelingInfo, PoolEntry, PromptVersion, Review,
 )
 from judgebench.sqlite import connect
 
@@ -57,6 +58,9 @@ CREATE TABLE IF NOT EXISTS batch_items (
     labeling_id TEXT NOT NULL, round INTEGER NOT NULL, position INTEGER NOT NULL, item_id TEXT NOT NULL,
     prompt_version INTEGER NOT NULL, judge_label TEXT, judge_prob REAL, reason TEXT, uncertainty REAL,
     PRIMARY KEY (labeling_id, round, position));
+CREATE TABLE IF NOT EXISTS round_pools (
+    labeling_id TEXT NOT NULL, round INTEGER NOT NULL, item_id TEXT NOT NULL, judge_score REAL, inclusion REAL NOT NULL,
+    open_count INTEGER NOT NULL, PRIMARY KEY (labeling_id, round, item_id));
 CREATE TABLE IF NOT EXISTS reviews (
     labeling_id TEXT NOT NULL, item_id TEXT NOT NULL, label TEXT NOT NULL, judge_label TEXT,
     round INTEGER NOT NULL, prompt_version INTEGER NOT NULL, reviewed REAL NOT NULL,
@@ -278,6 +282,22 @@ class Library:
                            [(labeling_id, round_, e.position, e.item_id, e.prompt_version, dump_label(e.judge_label),
                              e.judge_prob, e.reason, e.uncertainty) for e in entries])
 
+    def save_pool(self, labeling_id: str, round_: int, pool: Sequence[PoolEntry]) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM round_pools WHERE labeling_id = ? AND round = ?", (labeling_id, round_))
+            db.executemany("INSERT INTO round_pools VALUES (?, ?, ?, ?, ?, ?)",
+                           [(labeling_id, round_, e.item_id, e.judge_score, e.inclusion, e.open_count) for e in pool])
+
+    def pools(self, labeling_id: str) -> dict[int, list[PoolEntry]]:
+        """Round -> its pool, in item order."""
+        with self.connect() as db:
+            rows = db.execute("SELECT round, item_id, judge_score, inclusion, open_count FROM round_pools "
+                              "WHERE labeling_id = ? ORDER BY round, item_id", (labeling_id,)).fetchall()
+        out: dict[int, list[PoolEntry]] = {}
+        for row in rows:
+            out.setdefault(row[0], []).append(PoolEntry(*row[1:]))
+        return out
+
     def batch(self, labeling_id: str, round_: int | None = None) -> list[BatchEntry]:
         """The given round's batch; by default the latest one."""
         with self.connect() as db:
@@ -401,7 +421,7 @@ def _remove_labelings(db: sqlite3.Connection, column: str, value: str, labelings
                          f"({','.join('?' * len(FINAL_STATES))})", (value, *FINAL_STATES)).fetchall()
     if running:
         raise LibraryError(f"job {running[0][0]} is still labeling this {what}; cancel it first")
-    for table in ("batch_items", "reviews", "prompt_versions", "labelings"):
+    for table in ("batch_items", "round_pools", "reviews", "prompt_versions", "labelings"):
         db.executemany(f"DELETE FROM {table} WHERE labeling_id = ?", [(x,) for x in labelings])
     jobs = [r[0] for r in db.execute(f"SELECT job_id FROM jobs WHERE {column} = ?", (value,))]
     db.executemany("DELETE FROM job_judgments WHERE job_id = ?", [(x,) for x in jobs])

@@ -60,6 +60,16 @@ class BatchEntry:
 
 
 @dataclass(frozen=True)
+class PoolEntry:
+    """A candidate of a review round: the judge's value on it (fixed before the draw), its chance of being
+    drawn for review from the pool, and how many items were open when the pool was drawn from them."""
+    item_id: str
+    judge_score: float | None
+    inclusion: float
+    open_count: int
+
+
+@dataclass(frozen=True)
 class Review:
     item_id: str
     label: Label

@@ -18,10 +18,10 @@ from judgebench.judges.prompts import CriteriaPrompt, PromptError, validate_prom
 from judgebench.judges.spec import JudgeSpec
 from judgebench.kinds import KINDS, LabelError, TaskKind, kind_from
 from judgebench.label.library import Library, LibraryError
-from judgebench.label.records import BatchEntry, LabelingInfo, PromptVersion
-from judgebench.label.select import (
-    ReviewCandidate, SimilarExamples, combined_uncertainty, disagreement, item_text, pick_batch,
-)
+from judgebench.label.records import BatchEntry, LabelingInfo, PoolEntry, PromptVersion
+from judgebench.estimate.means import inclusion_probabilities
+from judgebench.estimate.sampling import systematic_sample
+from judgebench.label.select import SimilarExamples, combined_uncertainty, disagreement, item_text
 from judgebench.run.plan import PlanOptions, plan_calls
 from judgebench.run.records import Judgment
 from judgebench.run.runner import JudgmentSink
@@ -187,19 +187,37 @@ class Labeling:
         round_ = self.rounds() + 1
         rng = random.Random(f"{self.info.seed}:{round_}")
         stored, prompt = self.prompt()
-        if self.info.selection == "random":
-            chosen_ids = [i.item_id for i in rng.sample(open_items, min(size, len(open_items)))]
-            verdicts = self.verdicts(self.judge([self.item(i) for i in chosen_ids], prompt, reviewed))
+        # A uniform pool of the open items; from it the batch, each item with a known chance (all of them
+        # for random selection, ∝ the judge's uncertainty for active), so reviews can correct the judge's
+        # estimate of the whole dataset without bias (label/estimate.py).
+        pool = rng.sample(open_items, min(size if self.info.selection == "random" else self.info.pool_size,
+                                          len(open_items)))
+        verdicts = self.verdicts(self.judge(pool, prompt, reviewed))
+        if len(pool) <= size:
+            inclusion = [1.0] * len(pool)
+            chosen = list(range(len(pool)))
         else:
-            pool = rng.sample(open_items, min(self.info.pool_size, len(open_items)))
-            verdicts = self.verdicts(self.judge(pool, prompt, reviewed))
-            candidates = [ReviewCandidate(i.item_id, item_text(i.fields), verdicts[i.item_id].uncertainty) for i in pool]
-            chosen_ids = [c.item_id for c in pick_batch(candidates, size, "active", self.info.seed + round_)]
+            inclusion = list(inclusion_probabilities([verdicts[i.item_id].uncertainty for i in pool], size))
+            chosen = systematic_sample(inclusion, rng)
+        self.library.save_pool(self.id, round_, [
+            PoolEntry(item.item_id, self.judge_score(verdicts[item.item_id]), chance, len(open_items))
+            for item, chance in zip(pool, inclusion)])
+        chosen_ids = sorted((pool[i].item_id for i in chosen), key=lambda i: (-verdicts[i].uncertainty, i))
         entries = [BatchEntry(round_, position, item_id, stored.version, verdicts[item_id].label,
                               verdicts[item_id].prob, verdicts[item_id].reason, verdicts[item_id].uncertainty)
                    for position, item_id in enumerate(chosen_ids)]
         self.library.save_batch(self.id, round_, entries)
         return entries
+
+    def judge_score(self, verdict: ItemVerdict) -> float | None:
+        """The judge's value for an item, as the estimates use it: for Yes/No its probability of Yes when it
+        has one (more informative than the bare label), else the label's score; None without a verdict."""
+        if verdict.label is None:
+            return None
+        score = self.kind.score(verdict.label)
+        if self.kind.name == "binary" and verdict.prob is not None and score is not None:
+            return verdict.prob if score == 1 else 1 - verdict.prob
+        return score
 
     def rounds(self) -> int:
         batch = self.library.batch(self.id)

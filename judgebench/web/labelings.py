@@ -11,6 +11,7 @@ from judgebench.config import ConfigError, group_names, judge_spec
 from judgebench.data.column_map import question_and_answer
 from judgebench.kinds import KINDS
 from judgebench.label.agreement import describe_agreement
+from judgebench.label.estimate import review_estimate
 from judgebench.label.library import Library
 from judgebench.label.workflow import Labeling, builtin_criteria, criteria, judges_from, start_labeling
 from judgebench.run.progress import MeterBoard
@@ -114,4 +115,5 @@ def _labeling_state(labeling: Labeling) -> dict[str, Any]:
                    "prompt_version": e.prompt_version} for e in batch],
         "jobs": [j.to_dict() for j in library.jobs(labeling.info.dataset_id) if j.labeling_id == labeling.id],
         "agreement": describe_agreement(library.reviews(labeling.id)),
+        "estimate": review_estimate(library, labeling.id).describe(labeling.kind.estimand),
     }

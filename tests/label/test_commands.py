@@ -101,12 +101,12 @@ def test_start_next_submit_status_download(home, tmp_path):
     status = cli("label", "status", "--home", str(home)).stdout
     assert "completed  40/40" in status
     assert f"labeling {lid}: v1 agrees with you on 15/16 (95% interval" in status      # one correction
-    assert "estimated pass rate: judge alone 0.500; no corrected estimate: the reviewed items were chosen by " \
-           "the judge's uncertainty" in status
+    assert "    estimated pass rate: " in status and "corrected with 16 reviews; judge alone 0.500" in status
+    assert status.count("corrected with 16 reviews") == 2          # the labeling's rounds and the job
     for fmt in ("jsonl", "csv", "parquet"):
         out = tmp_path / f"labeled.{fmt}"
         downloaded = cli("label", "download", "answers", "-o", str(out), "--home", str(home))
-        assert downloaded.returncode == 0 and "estimated pass rate: judge alone 0.500" in downloaded.stdout
+        assert downloaded.returncode == 0 and "corrected with 16 reviews; judge alone 0.500" in downloaded.stdout
         frame = {"jsonl": lambda p: pd.read_json(p, lines=True), "csv": pd.read_csv,
                  "parquet": pd.read_parquet}[fmt](out)
         assert len(frame) == 40

@@ -42,10 +42,23 @@ def test_random_reviews_correct_the_judges_pass_rate(library, dataset_id, server
     assert text.startswith(f"estimated pass rate: {expected.estimate:.3f} (95% interval") and "16 reviews" in text
 
 
-def test_reviews_chosen_by_uncertainty_get_no_correction_and_say_why(library, dataset_id, server):
-    _, job_id = reviewed_job(library, dataset_id, server, "active")
+def test_reviews_chosen_by_uncertainty_are_weighted_by_their_chance(library, dataset_id, server):
+    """Active selection: the job's estimate is the rounds' one (each review weighed by its chance)."""
+    from judgebench.estimate.means import RoundDraw, rounds_mean
+    from judgebench.label.estimate import review_estimate
+
+    labeling, job_id = reviewed_job(library, dataset_id, server, "active")
     estimate = job_estimate(library, job_id)
-    assert estimate.corrected is None and "not at random" in estimate.why_not
+    rounds = review_estimate(library, labeling.id)
+    assert estimate.corrected == rounds.corrected and estimate.corrected.n == 16
+    reviews = {r.item_id: r.label for r in library.reviews(labeling.id)}
+    draws, known = [], 0.0
+    for round_, pool in sorted(library.pools(labeling.id).items()):
+        drawn = {e.item_id for e in library.batch(labeling.id, round_)}
+        draws.append(RoundDraw(40 - 8 * (round_ - 1), [e.judge_score for e in pool], [e.inclusion for e in pool],
+                               [reviews[e.item_id] if e.item_id in drawn else None for e in pool], known))
+        known += sum(reviews[i] for i in drawn)
+    assert estimate.corrected.estimate == pytest.approx(rounds_mean(draws, 40).estimate)
     assert "judge alone 0.500" in estimate.describe("pass rate")
 
 

@@ -20,7 +20,7 @@ def test_first_batch_holds_sixteen_judged_items(labeling, library):
         assert entry.reason == ("Verdict: Yes" if supported else "Verdict: No")
 
 
-def test_judge_disagreement_decides_which_items_a_person_sees(library, dataset_id, server):
+def test_judge_disagreement_raises_an_items_chance_of_review(library, dataset_id, server):
     script(server)
     # A second judge that calls every answer faithful disagrees on the 20 `invented` ones;
     # the first judge's probabilities are the same everywhere.
@@ -29,11 +29,19 @@ def test_judge_disagreement_decides_which_items_a_person_sees(library, dataset_i
                             {"model": "lenient", "match": ".", "reply": "Verdict: Yes"}])
     judges = judges_from([scripted_judge(server), scripted_judge(server, name="lenient", model="openai/lenient")])
     labeling, batch = start_labeling(library, dataset_id, criteria("faithfulness"), judges)
-    assert all("invented" in labeling.item(e.item_id).fields["output"] for e in batch)
-    assert all(e.uncertainty == pytest.approx(0.75) for e in batch)      # mean of 0.5 (p = 0.75) and 1.0
+    pool = library.pools(labeling.id)[1]
+    assert len(pool) == 40 and {e.open_count for e in pool} == {40}
+    invented = [e for e in pool if "invented" in labeling.item(e.item_id).fields["output"]]
+    supported = [e for e in pool if e not in invented]
+    # uncertainty 0.75 (p = 0.75: 0.5, the judges disagree: 1) against 0.25 (0.5 and 0): a 3 times higher chance
+    assert {round(e.inclusion, 9) for e in invented} == {round(3 * supported[0].inclusion, 9)}
+    assert sum(e.inclusion for e in pool) == pytest.approx(16) and len(batch) == 16
+    assert sum("invented" in labeling.item(e.item_id).fields["output"] for e in batch) > 8
+    assert [e.uncertainty for e in batch] == sorted((e.uncertainty for e in batch), reverse=True)
     random_labeling, random_batch = start_labeling(library, dataset_id, criteria("faithfulness"), judges,
                                                    selection="random", seed=3)
-    assert sum("invented" in random_labeling.item(e.item_id).fields["output"] for e in random_batch) < 16
+    assert {e.inclusion for e in library.pools(random_labeling.id)[1]} == {1.0}
+    assert {e.item_id for e in library.pools(random_labeling.id)[1]} == {e.item_id for e in random_batch}
 
 
 def test_corrections_become_the_nearest_balanced_examples(labeling, server):

@@ -69,6 +69,8 @@ def test_upload_review_flip_two_submit_and_the_corrections_become_examples(serve
         page.click("#submit-reviews")
         expect(page.locator("#after-msg")).to_contain_text("(2 changed)")
         expect(page.locator("#after-msg")).to_contain_text("v1 agrees with you on 14/16 (95% interval")
+        expect(page.locator("#after-msg")).to_contain_text("estimated pass rate: ")
+        expect(page.locator("#after-msg")).to_contain_text("corrected with 16 reviews")
 
         library = Library(served.home)
         reviews = {r.item_id: r for r in library.reviews(labeling_id)}
@@ -81,7 +83,7 @@ def test_upload_review_flip_two_submit_and_the_corrections_become_examples(serve
         page.click("#submit-job")
         expect(page.locator("#job-status")).to_have_text("completed", timeout=60_000)
         expect(page.locator("#job-count")).to_contain_text("40/40 labeled (100%)")
-        expect(page.locator("#job-estimate")).to_contain_text("estimated pass rate: judge alone")
+        expect(page.locator("#job-estimate")).to_contain_text("corrected with 16 reviews; judge alone")
 
         # 5. the corrections are few-shot examples in the prompts the model server received next
         sent = json.loads(urllib.request.urlopen(server.url.removesuffix("/v1") + "/_requests").read())[before:]

@@ -396,7 +396,7 @@ async function labelPage() {
       localStorage.removeItem(key);
       state = result;
       heading();
-      afterView(`Submitted ${Object.keys(decisions).length} labels (${result.changed} changed). ${result.reviewed} reviewed in all; they are few-shot examples for the judge from now on. ${result.agreement}.`);
+      afterView(`Submitted ${Object.keys(decisions).length} labels (${result.changed} changed). ${result.reviewed} reviewed in all; they are few-shot examples for the judge from now on. ${result.agreement}. ${result.estimate}.`);
     } catch (error) { showError(error); } finally { $("submit-reviews").disabled = false; }
   };
   $("next-batch").onclick = async () => {
