@@ -35,7 +35,7 @@ from judgebench.label.workflow import Labeling, judges_from, start_labeling  # n
 from judgebench.metrics.agreement import cohen_kappa_score  # noqa: E402
 from judgebench.kinds import BINARY  # noqa: E402
 from judgebench.metrics.catalog import confusion_intervals  # noqa: E402
-from judgebench.metrics.coverage import apply_policy, consensus  # noqa: E402
+from judgebench.metrics.coverage import apply_policy  # noqa: E402
 from judgebench.metrics.paired import paired_bootstrap_difference  # noqa: E402
 
 # The scripted judge: "No" when the response hedges or refuses, else "Yes", with a fixed probability.
@@ -45,7 +45,7 @@ SCRIPTED_RULES = [{"match": r"(?is)Response:.*\b(sorry|cannot|as an ai|not able|
 def split(items, test_size: int, pool_size: int, seed: int):
     from sklearn.model_selection import train_test_split
 
-    labels = [consensus(i.human, "binary") for i in items]
+    labels = [BINARY.consensus(i.human) for i in items]
     usable = [(i, y) for i, y in zip(items, labels) if y is not None]
     rest, test = train_test_split(usable, test_size=test_size, stratify=[y for _, y in usable], random_state=seed)
     pool, _ = train_test_split(rest, train_size=pool_size, stratify=[y for _, y in rest], random_state=seed)
@@ -58,7 +58,7 @@ def evaluate(labeling: Labeling, test, truth) -> dict:
     verdicts = labeling.verdicts(labeling.judge(test, prompt, labeling.reviewed()))
     human = [truth[i.item_id] for i in test]
     judged = [verdicts[i.item_id].label if i.item_id in verdicts else None for i in test]
-    aligned = apply_policy("binary", human, judged)
+    aligned = apply_policy(BINARY, human, judged)
     scores = confusion_intervals(BINARY, aligned.human.astype(int), aligned.judge.astype(int), resamples=1000)
     return {"predicted": [int(v) for v in aligned.judge], "coverage": aligned.coverage,
             "accuracy": scores["accuracy"], "kappa": scores["kappa"],
