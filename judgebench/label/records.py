@@ -3,12 +3,22 @@ job are, as frozen dataclasses the library returns and the loop, the pages and t
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from judgebench.errors import UserError
 from judgebench.kinds import Label, TaskKind
 from judgebench.run.progress import describe_progress, eta_seconds
+
+class LibraryError(UserError, ValueError):
+    pass
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(4)}"
+
 
 JOB_STATES = ("queued", "running", "cancelling", "cancelled", "completed", "failed")
 FINAL_STATES = ("cancelled", "completed", "failed")

@@ -14,13 +14,13 @@ from typing import Any, Mapping, Sequence
 from judgebench.config import ConfigError, group_names, judge_spec, load_group_entry, prompt_spec
 from judgebench.data.column_map import how_to_map, mapped_columns, mapped_fields, unfilled
 from judgebench.data.schema import Dataset, DatasetSpec, Item, Label
+from judgebench.estimate.means import inclusion_probabilities
+from judgebench.estimate.sampling import systematic_sample
 from judgebench.judges.prompts import CriteriaPrompt, PromptError, validate_prompt
 from judgebench.judges.spec import JudgeSpec
 from judgebench.kinds import KINDS, LabelError, TaskKind, kind_from
 from judgebench.label.library import Library, LibraryError
 from judgebench.label.records import BatchEntry, LabelingInfo, PoolEntry, PromptVersion
-from judgebench.estimate.means import inclusion_probabilities
-from judgebench.estimate.sampling import systematic_sample
 from judgebench.label.select import SimilarExamples, combined_uncertainty, disagreement, item_text
 from judgebench.run.plan import PlanOptions, plan_calls
 from judgebench.run.records import Judgment

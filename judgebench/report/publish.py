@@ -34,14 +34,16 @@ def publish(run_dirs: Sequence[str | Path], out: str | Path, *, resamples: int =
                    "reliability": lambda: plots.reliability_diagrams(board), "bias": lambda: plots.bias_chart(board),
                    "systems": lambda: plots.systems_scatter(board)}
         written[name] = {}
-        for kind in PLOTS:
-            if (kind == "pareto" and not plots.has_costs(board)) or (kind == "systems" and not board["systems"]):
-                continue            # an empty cost axis or a plot of no systems says nothing
-            relative = f"plots/{slug(name)}_{kind}.png"
-            figure = figures[kind]()
+        # An empty cost axis, or a plot of no systems, says nothing.
+        empty = {"pareto": not plots.has_costs(board), "systems": not board["systems"]}
+        for plot in PLOTS:
+            if empty.get(plot):
+                continue
+            relative = f"plots/{slug(name)}_{plot}.png"
+            figure = figures[plot]()
             figure.savefig(out / relative, dpi=110)
             plt.close(figure)
-            written[name][kind] = relative
+            written[name][plot] = relative
     (out / "index.html").write_text(render_html(data, written), encoding="utf-8")
     (out / "leaderboard.md").write_text(render_markdown(data), encoding="utf-8")
     (out / "data.json").write_text(json.dumps(_json_safe(data), indent=1), encoding="utf-8")

@@ -48,29 +48,39 @@ def shipped_arena_datasets() -> list[str]:
     return names
 
 
+class ArenaItems:
+    """The items of an arena dataset, loaded once: a shipped one, or a library one through its column map."""
+
+    def __init__(self, library: Library):
+        self.library = library
+        self.loaded: dict[str, list[Item]] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, dataset: str) -> list[Item]:
+        with self.lock:
+            if dataset not in self.loaded:
+                self.loaded[dataset] = self._load(dataset)
+            return self.loaded[dataset]
+
+    def _load(self, dataset: str) -> list[Item]:
+        if dataset.startswith("library:"):
+            info = self.library.dataset(dataset.removeprefix("library:"))
+            unfit = arena_unfit(mapped_columns(info.columns, info.column_map), f"{info.name}@{info.version}")
+            if unfit:
+                raise VoteError(unfit)
+            return [Item(i.item_id, mapped_fields(i.fields, info.column_map), i.human, None, i.source)
+                    for i in self.library.items(info.dataset_id)]
+        if dataset in shipped_arena_datasets():
+            return list(load_dataset(named_dataset(dataset)).items)
+        raise VoteError(f"no arena dataset {dataset!r}")
+
+
 def arena_router(library: Library, judges: Sequence[JudgeSpec], static_file, meters: MeterBoard,
                  seed: int | None = None) -> APIRouter:
     router = APIRouter()
     box = BallotBox(library.home)
     matchmaker = Matchmaker(box, judges, library.cache_path, seed) if len(judges) >= 2 else None
-    loaded: dict[str, list[Item]] = {}
-    lock = threading.Lock()
-
-    def items_of(dataset: str) -> list[Item]:
-        with lock:
-            if dataset not in loaded:
-                if dataset.startswith("library:"):
-                    info = library.dataset(dataset.removeprefix("library:"))
-                    unfit = arena_unfit(mapped_columns(info.columns, info.column_map), f"{info.name}@{info.version}")
-                    if unfit:
-                        raise VoteError(unfit)
-                    loaded[dataset] = [Item(i.item_id, mapped_fields(i.fields, info.column_map), i.human, None,
-                                            i.source) for i in library.items(info.dataset_id)]
-                elif dataset in shipped_arena_datasets():
-                    loaded[dataset] = list(load_dataset(named_dataset(dataset)).items)
-                else:
-                    raise VoteError(f"no arena dataset {dataset!r}")
-            return loaded[dataset]
+    items_of = ArenaItems(library)
 
     @router.get("/arena", response_class=HTMLResponse)
     def page():

@@ -24,18 +24,7 @@ def labelings_router(library: Library, judge_dirs: Sequence[str], meters: MeterB
 
     @router.get("/options")
     def options():
-        metrics = [{"name": name, "description": description, "kind": prompt.kind, "template": prompt.template,
-                    "placeholders": list(prompt.placeholders)}
-                   for name, description in builtin_criteria().items() for prompt in [criteria(name)]]
-        judges = []
-        for name in group_names("judge", judge_dirs):
-            try:
-                reason = judge_unusable(judge_spec(name, tuple(judge_dirs)), route=False)
-            except ConfigError as exc:
-                reason = str(exc)
-            judges.append({"name": name, "usable": reason is None, "why": reason})
-        kinds = [k for k in KINDS.names() if KINDS.get(k).reviewable]
-        return {"metrics": metrics, "judges": judges, "kinds": kinds}
+        return form_options(judge_dirs)
 
     @router.get("/labelings")
     def labelings():
@@ -88,6 +77,23 @@ def labelings_router(library: Library, judge_dirs: Sequence[str], meters: MeterB
         return _labeling_state(labeling)
 
     return router
+
+
+def form_options(judge_dirs: Sequence[str]) -> dict[str, Any]:
+    """What the start form offers: the built-in criteria, the judges (greyed out with why when they cannot
+    work here) and the label kinds a custom prompt can ask for."""
+    metrics = [{"name": name, "description": description, "kind": prompt.kind, "template": prompt.template,
+                "placeholders": list(prompt.placeholders)}
+               for name, description in builtin_criteria().items() for prompt in [criteria(name)]]
+    judges = []
+    for name in group_names("judge", judge_dirs):
+        try:
+            reason = judge_unusable(judge_spec(name, tuple(judge_dirs)), route=False)
+        except ConfigError as exc:
+            reason = str(exc)
+        judges.append({"name": name, "usable": reason is None, "why": reason})
+    kinds = [k for k in KINDS.names() if KINDS.get(k).reviewable]
+    return {"metrics": metrics, "judges": judges, "kinds": kinds}
 
 
 def _labeling_summary(library: Library, labeling_id: str) -> dict[str, Any]:

@@ -36,7 +36,8 @@ def test_upload_review_flip_two_submit_and_the_corrections_become_examples(serve
         page.set_input_files("#file", str(upload))
         page.fill("#name", "support")
         page.click("#upload-btn")
-        expect(page.locator("#upload-msg")).to_have_text("added support@1: 40 rows")
+        # The server's first upload loads the readers (pandas, pyarrow): seconds on a busy machine.
+        expect(page.locator("#upload-msg")).to_have_text("added support@1: 40 rows", timeout=30_000)
         expect(page.locator("#datasets tbody tr")).to_have_count(1)
 
         # 2. criteria + judge, 3. start labeling: 16 items chosen actively

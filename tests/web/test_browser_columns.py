@@ -20,7 +20,8 @@ def test_the_page_suggests_the_columns_and_the_person_changes_one(served, server
         page.goto(served.url + "/")
         page.set_input_files("#file", str(upload))
         page.click("#upload-btn")
-        expect(page.locator("#upload-msg")).to_contain_text("{input} ← question, {output} ← answer")
+        expect(page.locator("#upload-msg")).to_contain_text("{input} ← question, {output} ← answer",
+                                                            timeout=30_000)    # the first upload loads readers
         page.click("#datasets .label-dataset")
         page.select_option("#metric", "faithfulness")
         boxes = page.locator("#column-map select")

@@ -30,6 +30,7 @@ def test_progress_long_fields_the_table_keys_and_fresh_counts(served, server, tm
         page.set_input_files("#file", str(upload))
         page.fill("#name", "support")
         page.click("#upload-btn")
+        expect(page.locator("#datasets tbody tr")).to_have_count(1, timeout=30_000)   # the first upload loads readers
         page.click("#datasets .label-dataset")
         page.select_option("#metric", "faithfulness")
         page.select_option("#judge", "scripted")
