@@ -44,8 +44,8 @@ class DatasetEstimate:
 
 
 def review_estimate(library: Library, labeling_id: str) -> DatasetEstimate:
-    labeling = Labeling(library, labeling_id)
-    kind = labeling.kind
+    info = library.labeling(labeling_id)        # not the items: a page asks for this on every load
+    kind = info.kind
     pools = library.pools(labeling_id)
     reviews = {r.item_id: r for r in library.reviews(labeling_id)}
     first = [e.judge_score for e in pools.get(1, []) if e.judge_score is not None]
@@ -66,7 +66,7 @@ def review_estimate(library: Library, labeling_id: str) -> DatasetEstimate:
     if reviewed < MIN_LABELS:
         return DatasetEstimate(judge_only, None, None, f"{reviewed} reviews so far; the correction needs at "
                                f"least {MIN_LABELS}" if judge_only else "no review round yet")
-    corrected = rounds_mean(rounds, len(labeling.items))
+    corrected = rounds_mean(rounds, library.dataset(info.dataset_id).n_items)
     # The interval narrows about as 1/sqrt(reviews): four times the reviews halve it.
     return DatasetEstimate(judge_only, corrected, 3.0 * corrected.n)
 
