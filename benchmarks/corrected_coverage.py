@@ -20,13 +20,9 @@ import time
 
 import numpy as np
 
-import random
-
-from judgebench.estimate.means import (
-    RoundDraw, active_mean, human_mean, inclusion_probabilities, judge_mean, ppi_mean, rounds_mean,
-)
-from judgebench.estimate.sampling import systematic_sample
+from judgebench.estimate.means import active_mean, human_mean, inclusion_probabilities, judge_mean, ppi_mean
 from judgebench.estimate.prevalence import rogan_gladen
+from judgebench.testing.review_rounds import simulate_rounds
 
 
 def population(rng: np.random.Generator, size: int):
@@ -38,17 +34,7 @@ def population(rng: np.random.Generator, size: int):
 
 
 def llm_judge_rounds(truth, p, rounds: int, seed: int) -> tuple[bool, float]:
-    pick = random.Random(seed)
-    open_items, known, draws = list(range(len(truth))), 0.0, []
-    for _ in range(rounds):
-        pool = pick.sample(open_items, 128)
-        pi = inclusion_probabilities(np.sqrt(p[pool] * (1 - p[pool])), 16)
-        chosen = {pool[i] for i in systematic_sample(list(pi), pick)}
-        draws.append(RoundDraw(len(open_items), list(p[pool]), list(pi),
-                               [truth[i] if i in chosen else None for i in pool], known))
-        known += sum(truth[i] for i in chosen)
-        open_items = [i for i in open_items if i not in chosen]
-    estimate = rounds_mean(draws, len(truth))
+    estimate = simulate_rounds(truth, p, rounds, seed)
     return estimate.low <= truth.mean() <= estimate.high, estimate.half_width
 
 

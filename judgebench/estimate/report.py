@@ -161,7 +161,7 @@ def rank_intervals(groups: Sequence[GroupEstimate]) -> list[GroupEstimate]:
 def estimate_judge(kind: TaskKind, items: Sequence[Item], verdicts: Mapping[str, object], judge: str,
                    labeled: set[str], *, by: str | None = None, level: float = 0.95,
                    half_width: float | None = None) -> JudgeEstimate:
-    if kind.score(kind.labels()[0] if kind.labels() else 1) is None:
+    if not kind.scored:
         raise DataError(f"{kind.name} labels have no mean to estimate (a class is not a score)")
     groups, left_out = observations(kind, items, verdicts, labeled, by, judge)
     binary = kind.name == "binary"

@@ -72,6 +72,11 @@ class TaskKind(ABC):
         None for kinds without one (a class label)."""
         return float(label) if self.level == "interval" else None
 
+    @property
+    def scored(self) -> bool:
+        """Whether labels of this kind have a score to average (`score` is not None)."""
+        return self.score(self.labels()[0] if self.labels() else 1) is not None
+
     def code(self, label: Label) -> float:
         """A number for the label, for Krippendorff's alpha (nominal kinds: its index)."""
         return float(self.labels().index(label)) if self.level == "nominal" else float(label)

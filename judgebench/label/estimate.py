@@ -75,7 +75,7 @@ def job_estimate(library: Library, job_id: str) -> DatasetEstimate:
     job = library.job(job_id)
     labeling = Labeling(library, job.labeling_id)
     kind = labeling.kind
-    if kind.labels() and kind.score(kind.labels()[0]) is None:
+    if not kind.scored:
         return DatasetEstimate(None, None, None, f"{kind.name} labels have no mean")
     verdicts = item_verdicts([Judgment.from_dict(r) for r in library.job_judgments(job_id)], kind,
                              labeling.judges[0].name)

@@ -13,7 +13,7 @@ from judgebench.kinds import TaskKind
 
 
 def has_systems(kind: TaskKind, items: Sequence[Item]) -> bool:
-    if not items or kind.score(kind.labels()[0] if kind.labels() else 1) is None:
+    if not items or not kind.scored:
         return False
     if kind.sides and all("model_a" in i.fields and "model_b" in i.fields for i in items):
         return True

@@ -124,27 +124,14 @@ def test_review_rounds_drawn_by_uncertainty_give_a_valid_estimate():
     """LLM Judge++'s design, simulated with a planted truth: each round a uniform pool of 128 of the items
     not yet reviewed, 16 drawn from it ∝ the judge's uncertainty (systematic sampling), 4 rounds; the
     combined estimate covers the true pass rate about 95% of the time."""
-    import random
-
-    from judgebench.estimate.means import RoundDraw, inclusion_probabilities, rounds_mean
-    from judgebench.estimate.sampling import systematic_sample
+    from judgebench.testing.review_rounds import simulate_rounds
 
     rng = np.random.default_rng(5)
     truth = (rng.random(1500) < 0.6).astype(float)
     p = np.where(truth == 1, rng.beta(6, 1.5, 1500), rng.beta(1.5, 4, 1500))
     covered, draws = 0, 300
     for seed in range(draws):
-        pick = random.Random(seed)
-        open_items, known, rounds = list(range(1500)), 0.0, []
-        for _ in range(4):
-            pool = pick.sample(open_items, 128)
-            pi = inclusion_probabilities(np.sqrt(p[pool] * (1 - p[pool])), 16)
-            chosen = {pool[i] for i in systematic_sample(list(pi), pick)}
-            rounds.append(RoundDraw(len(open_items), list(p[pool]), list(pi),
-                                    [truth[i] if i in chosen else None for i in pool], known))
-            known += sum(truth[i] for i in chosen)
-            open_items = [i for i in open_items if i not in chosen]
-        estimate = rounds_mean(rounds, 1500)
+        estimate = simulate_rounds(truth, p, 4, seed)
         assert estimate.n == 64
         covered += estimate.low <= truth.mean() <= estimate.high
     assert 0.91 <= covered / draws <= 0.98
