@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("run", "[HYDRA OVERRIDES...] [--dry-run]   label a dataset with judges (Hydra-configured)"),
     "score": ("score", "RUN_DIR | --dataset NAME ...     agreement with the humans, with CIs (no model calls)"),
     "estimate": ("estimate", "RUN_DIR | --dataset NAME ... the true score from judge labels + a few human ones"),
+    "import": ("importer", "NAME ... | --catalog | --verdicts FILE  recorded verdicts of real judges -> run folders"),
     "leaderboard": ("leaderboard", "[RUN_DIR ...]              arena ratings, metrics, bias probes -> leaderboard/"),
     "list": ("list", "                                   datasets, judges and prompts that ship"),
     "data": ("data", "add|list|show|remove              the dataset library for labeling your own data"),

@@ -25,7 +25,8 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("run", nargs="?", help="a results/<run_id> folder")
     parser.add_argument("--dataset", help="a shipped dataset config, for recorded verdicts")
     parser.add_argument("--data-root", help="where the datasets live (default: as conf/config.yaml)")
-    parser.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE", help="keep matching items")
+    parser.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
+                        help="keep items whose field has this value (a run's items, or the dataset's)")
     parser.add_argument("--dataset-column", help="a field of the dataset that holds a judge's verdicts")
     parser.add_argument("--human-column", help="a field of the dataset that holds the humans' label, instead of "
                                                "the config's (its label mapping applies)")
@@ -45,7 +46,8 @@ def read_source(command: argparse.ArgumentParser, args: argparse.Namespace):
     from judgebench.score import sources
 
     if args.run:
-        return sources.from_run(args.run)
+        kind, items, judges = sources.from_run(args.run)
+        return kind, sources.matching(items, sources.parse_pairs(args.where, "--where")), judges
     if args.dataset and (args.dataset_column or (args.verdicts and args.column)):
         return recorded(args)
     command.error("give a run folder, or --dataset with --dataset-column or --verdicts and --column")

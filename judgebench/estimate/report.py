@@ -14,6 +14,7 @@ import numpy as np
 from scipy.stats import kendalltau
 
 from judgebench.data.schema import DataError, Item
+from judgebench.estimate.catalog import ESTIMATORS
 from judgebench.estimate.means import (
     MeanEstimate, effective_labels, human_mean, judge_mean, labels_for_half_width, ppi_mean,
 )
@@ -164,7 +165,7 @@ def estimate_judge(kind: TaskKind, items: Sequence[Item], verdicts: Mapping[str,
     if not kind.scored:
         raise DataError(f"{kind.name} labels have no mean to estimate (a class is not a score)")
     groups, left_out = observations(kind, items, verdicts, labeled, by, judge)
-    binary = kind.name == "binary"
+    binary = ESTIMATORS.get("rogan_gladen").applies(kind)
     estimates = [estimate_group(name, *groups[name], binary, level, half_width)
                  for name in ["all", *sorted(g for g in groups if g != "all")]]
     parts = rank_intervals(estimates[1:])

@@ -24,7 +24,8 @@ from judgebench.kinds import TaskKind, majority
 from judgebench.metrics import agreement as ag
 from judgebench.metrics.bootstrap import confusion_bootstrap
 from judgebench.metrics.pairwise import (
-    PairwiseVerdicts, Rate, alpaca_eval_agreement, judgebench_score, mt_bench_agreement, positional_agreement,
+    PairwiseVerdicts, Rate, alpaca_eval_agreement, both_orders_agreement, judgebench_score, mt_bench_agreement,
+    order_accuracy, positional_agreement,
 )
 from judgebench.registry import Registry
 
@@ -75,8 +76,10 @@ def get(name: str) -> Metric:
 
 
 def metrics_for(kind: TaskKind, *, has: frozenset[str] | set[str] = frozenset(NEEDS)) -> list[Metric]:
-    """The catalog's metrics for a kind, in declaration order; `has` says which needs the data meets."""
-    return [m for m in (CATALOG.get(n) for n in _ORDER) if kind.name in m.kinds and m.needs <= set(has)]
+    """The catalog's metrics for a kind, its headline metrics first, then in declaration order; `has` says which
+    needs the data meets."""
+    order = list(dict.fromkeys([*kind.headline_metrics, *_ORDER]))
+    return [m for m in (CATALOG.get(n) for n in order) if kind.name in m.kinds and m.needs <= set(has)]
 
 
 _ORDER: list[str] = []
@@ -87,12 +90,14 @@ def _add(**fields: Any) -> None:
     _ORDER.append(fields["name"])
 
 
-# --- labels: binary and categorical -------------------------------------------------------------
+# --- labels: binary and categorical; pairwise against the humans' majority with ties as a class ----
 NOMINAL = frozenset({"binary", "categorical"})
+WITH_PAIRS = NOMINAL | {"pairwise"}
 SKLEARN = "scikit-learn sklearn.metrics"
-_add(name="accuracy", title="accuracy", function=ag.accuracy_from_confusion, kinds=NOMINAL, greater_is_better=True,
-     bounds=(0, 1), symmetric=True, needs=frozenset(), interval="confusion", reference=f"{SKLEARN}.accuracy_score",
-     ceiling=True)
+PANDALM = "; pairwise: PandaLM (Wang et al. 2024), the verdict (both orders combined) against the majority, ties a class"
+_add(name="accuracy", title="accuracy", function=ag.accuracy_from_confusion, kinds=WITH_PAIRS, greater_is_better=True,
+     bounds=(0, 1), symmetric=True, needs=frozenset(), interval="confusion",
+     reference=f"{SKLEARN}.accuracy_score{PANDALM}", ceiling=True)
 _add(name="balanced_accuracy", title="balanced accuracy", function=ag.balanced_accuracy_from_confusion, kinds=NOMINAL,
      greater_is_better=True, bounds=(0, 1), symmetric=False, needs=frozenset(), interval="confusion",
      reference=f"Brodersen et al. 2010; {SKLEARN}.balanced_accuracy_score")
@@ -105,15 +110,31 @@ for _name, _function, _symmetric in (("precision", ag.precision_from_confusion, 
 for _name, _function, _symmetric in (("macro_precision", ag.macro_precision_from_confusion, False),
                                      ("macro_recall", ag.macro_recall_from_confusion, False),
                                      ("macro_f1", ag.macro_f1_from_confusion, True)):
-    _add(name=_name, title=f"macro {_name[6:]}".replace("f1", "F1"), function=_function, kinds=NOMINAL, greater_is_better=True,
-         bounds=(0, 1), symmetric=_symmetric, needs=frozenset(), interval="confusion",
-         reference=f"{SKLEARN}.{_name[6:]}_score(average='macro'), classes on either side")
+    _add(name=_name, title=f"macro {_name[6:]}".replace("f1", "F1"), function=_function, greater_is_better=True,
+         kinds=WITH_PAIRS if _name == "macro_f1" else NOMINAL, bounds=(0, 1), symmetric=_symmetric, needs=frozenset(),
+         interval="confusion", reference=f"{SKLEARN}.{_name[6:]}_score(average='macro'), classes on either side"
+                                         + (PANDALM if _name == "macro_f1" else ""))
 _add(name="mcc", title="MCC", function=ag.mcc_from_confusion, kinds=NOMINAL, greater_is_better=True, bounds=(-1, 1),
      symmetric=True, needs=frozenset(), interval="confusion",
      reference=f"Matthews 1975, Gorodkin 2004; {SKLEARN}.matthews_corrcoef")
-_add(name="kappa", title="Cohen's kappa", function=ag.kappa_from_confusion, kinds=NOMINAL, greater_is_better=True,
+_add(name="kappa", title="Cohen's kappa", function=ag.kappa_from_confusion, kinds=WITH_PAIRS, greater_is_better=True,
      bounds=(-1, 1), symmetric=True, needs=frozenset(), interval="confusion",
-     reference=f"Cohen 1960; {SKLEARN}.cohen_kappa_score", ceiling=True)
+     reference=f"Cohen 1960; {SKLEARN}.cohen_kappa_score{PANDALM}", ceiling=True)
+
+
+def _without_ties(function: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+    """The metric on the comparisons where neither the humans' majority nor the verdict is a tie: the
+    confusion matrix without its last row and column (the kind's label order is A, B, tie)."""
+    return lambda C: function(np.asarray(C)[..., :-1, :-1])
+
+
+TIE_FREE = "Zheng et al. 2023 (MT-Bench) on the comparisons where neither the verdict nor the humans' majority is a tie"
+_add(name="accuracy_without_ties", title="accuracy (no ties)", function=_without_ties(ag.accuracy_from_confusion),
+     kinds=frozenset({"pairwise"}), greater_is_better=True, bounds=(0, 1), symmetric=True, needs=frozenset(),
+     interval="confusion", reference=f"{TIE_FREE}; {SKLEARN}.accuracy_score")
+_add(name="kappa_without_ties", title="Cohen's kappa (no ties)", function=_without_ties(ag.kappa_from_confusion),
+     kinds=frozenset({"pairwise"}), greater_is_better=True, bounds=(-1, 1), symmetric=True, needs=frozenset(),
+     interval="confusion", reference=f"{TIE_FREE}; Cohen 1960; {SKLEARN}.cohen_kappa_score")
 
 
 # --- ratings: likert ----------------------------------------------------------------------------
@@ -148,10 +169,22 @@ def _each_item(function: Callable[..., Rate], *columns: Sequence, **options: Any
     return [function(*[[column[n]] for column in columns], **options) for n in range(len(columns[0]))]
 
 
+def _majorities(v: PairwiseVerdicts) -> list[str | None]:
+    return [majority(list(votes)) for votes in v.votes]
+
+
+def _sum_rates(a: Rate | None, b: Rate | None) -> Rate | None:
+    """One item's two per-order rates as one (both count: LLMBar's mean of orders weighs them alike)."""
+    if a is None or b is None or a.total + b.total == 0:
+        return None
+    return Rate(a.hits + b.hits, a.total + b.total, min(a.usable_items, b.usable_items), 1)
+
+
 def _judgebench(v: PairwiseVerdicts) -> list[Rate | None]:
-    truth = [majority(list(votes)) for votes in v.votes]
+    """One order only (reward models, JudgeBench's --single_game) counts its decision alone."""
+    second = v.second if v.second is not None else [None] * len(v.first)
     return [judgebench_score([t], [a], [b]) if t in ("A", "B") else None
-            for t, a, b in zip(truth, v.first, v.second, strict=True)]
+            for t, a, b in zip(_majorities(v), v.first, second, strict=True)]
 
 
 _add(name="mt_bench_with_ties", title="MT-Bench agreement (with ties)", kinds=PAIRS, greater_is_better=True,
@@ -167,8 +200,23 @@ _add(name="alpaca_eval", title="AlpacaEval agreement", kinds=PAIRS, greater_is_b
      bounds=(0, 1), symmetric=False, needs=frozenset(), interval="ratio",
      reference="Li et al. 2023, AlpacaEval analyze_evaluators")
 _add(name="judgebench", title="JudgeBench score", kinds=PAIRS, greater_is_better=True, function=_judgebench,
-     bounds=(0, 1), symmetric=False, needs=frozenset({"both_orders"}), interval="ratio",
+     bounds=(0, 1), symmetric=False, needs=frozenset(), interval="ratio",
      reference="Tan et al. 2024, JudgeBench utils/metrics.py")
+for _order, _title, _pick in (("first", "accuracy (shown order)", lambda v: v.first),
+                              ("second", "accuracy (swapped order)", lambda v: v.second)):
+    _add(name=f"accuracy_{_order}_order", title=_title, kinds=PAIRS, greater_is_better=True,
+         function=lambda v, pick=_pick: _each_item(order_accuracy, _majorities(v), pick(v), policy=v.policy),
+         bounds=(0, 1), symmetric=False, needs=frozenset({"both_orders"}), interval="ratio",
+         reference="Zeng et al. 2024, LLMBar accuracy in one order, against the humans' majority")
+_add(name="llmbar_accuracy", title="LLMBar accuracy (mean of orders)", kinds=PAIRS, greater_is_better=True,
+     function=lambda v: [_sum_rates(a, b) for a, b in zip(get("accuracy_first_order").function(v),
+                                                          get("accuracy_second_order").function(v), strict=True)],
+     bounds=(0, 1), symmetric=False, needs=frozenset({"both_orders"}), interval="ratio",
+     reference="Zeng et al. 2024, LLMBar Acc: the mean of the accuracies in both orders")
+_add(name="both_orders_agreement", title="Auto-J agreement (both orders)", kinds=PAIRS, greater_is_better=True,
+     function=lambda v: _each_item(both_orders_agreement, _majorities(v), v.first, v.second, policy=v.policy),
+     bounds=(0, 1), symmetric=False, needs=frozenset({"both_orders"}), interval="ratio",
+     reference="Li et al. 2024, Auto-J pairwise_eval.py: right in both orders, ties included")
 _add(name="positional_agreement", title="positional agreement", kinds=PAIRS, greater_is_better=True,
      function=lambda v: _each_item(positional_agreement, v.first, v.second, policy=v.policy),
      bounds=(0, 1), symmetric=True, needs=frozenset({"both_orders"}), interval="ratio",

@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from judgebench.kinds import Label, TaskKind
+from judgebench.metrics.agreement import confusion_matrix, kappa_from_confusion
 from judgebench.metrics.pairwise import POLICIES
 
 
@@ -70,3 +71,22 @@ def human_ceiling(labels: Sequence[Sequence[Label]], annotators: Sequence[Sequen
               for name, (truth, given) in per.items() if len(truth) >= 2}
     defined = [v for v in scores.values() if not np.isnan(v)]
     return Ceiling(float(np.mean(defined)) if defined else float("nan"), scores, multi)
+
+
+def annotator_kappas(labels: Sequence[Sequence[Label]], annotators: Sequence[Sequence[str] | None],
+                     classes: Sequence[Label]) -> dict[str, dict[str, float]]:
+    """Cohen's kappa (Cohen 1960) between every two named annotators on the items both labeled:
+    table[a][b] for a before b in order of appearance; NaN when they share no item or kappa is undefined.
+    Items without annotator ids do not take part (a label's position is no person)."""
+    given: dict[str, dict[int, Label]] = {}
+    for index, (item_labels, names) in enumerate(zip(labels, annotators)):
+        for name, label in zip(names or (), item_labels):
+            given.setdefault(name, {})[index] = label
+    names = list(given)
+    table: dict[str, dict[str, float]] = {}
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            common = sorted(set(given[a]) & set(given[b]))
+            C = confusion_matrix([given[a][n] for n in common], [given[b][n] for n in common], labels=classes)
+            table.setdefault(a, {})[b] = float(kappa_from_confusion(C)) if common else float("nan")
+    return table

@@ -150,3 +150,36 @@ def positional_agreement(first: Sequence[str | None], second: Sequence[str | Non
         total += 1
         hits += both and a == b
     return Rate(hits, total, usable, len(first))
+
+
+def order_accuracy(truth: Sequence[str | None], verdicts: Sequence[str | None], *,
+                   policy: str = "count_as_wrong") -> Rate:
+    """LLMBar (Zeng et al. 2024, "Acc"): the share of pairs whose verdict in one order equals the humans'
+    label. Items without a label (truth None) do not count; a failed verdict is a miss under
+    count_as_wrong and leaves its item out under exclude."""
+    _check(policy)
+    hits = total = usable = 0
+    for label, verdict in zip(truth, verdicts, strict=True):
+        if label is None or (verdict is None and policy == "exclude"):
+            continue
+        usable += verdict is not None
+        total += 1
+        hits += verdict == label
+    return Rate(hits, total, usable, len(truth))
+
+
+def both_orders_agreement(truth: Sequence[str | None], first: Sequence[str | None], second: Sequence[str | None],
+                          *, policy: str = "count_as_wrong") -> Rate:
+    """Auto-J (Li et al. 2024, `pairwise_eval.py`, "agreement" of type pairwise): a pair counts as right only
+    when the verdicts in both orders (the second flipped back) agree and equal the humans' label, a tie
+    included. Items without a label do not count; a failed order is a miss, or leaves under exclude."""
+    _check(policy)
+    hits = total = usable = 0
+    for label, a, b in zip(truth, first, second, strict=True):
+        both = a is not None and b is not None
+        if label is None or (not both and policy == "exclude"):
+            continue
+        usable += both
+        total += 1
+        hits += both and a == b == label
+    return Rate(hits, total, usable, len(truth))

@@ -136,3 +136,22 @@ def online_elo(records: Sequence[tuple[str, str, str]], *, k: float = 4.0, initi
         ratings[x] = rx + k * (score_x - expected_x)
         ratings[y] = ry + k * ((1 - score_x) - (1 - expected_x))
     return ratings
+
+
+def connected_groups(records: Sequence[tuple[str, str, str]]) -> list[list[str]]:
+    """The judges that battles connect, directly or through others, largest group first. Bradley-Terry puts
+    judges on one scale only within such a group: between groups no battle says how they compare."""
+    parent: dict[str, str] = {}
+
+    def root(judge: str) -> str:
+        while parent.setdefault(judge, judge) != judge:
+            parent[judge] = parent[parent[judge]]
+            judge = parent[judge]
+        return judge
+
+    for x, y, _ in records:
+        parent[root(x)] = root(y)
+    groups: dict[str, list[str]] = {}
+    for judge in sorted(parent):
+        groups.setdefault(root(judge), []).append(judge)
+    return sorted(groups.values(), key=lambda g: (-len(g), g))

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from judgebench.ratings.battles import item_battles
-from judgebench.ratings.bradley_terry import Battles, arena_ratings, online_elo
+from judgebench.ratings.bradley_terry import Battles, arena_ratings, connected_groups, online_elo
 from judgebench.arena.votes import CHOICES, Vote, battle_records, voter_position_bias, votes_per_judge
 from judgebench.data.schema import Item
 from judgebench.kinds import TaskKind, combine_orders
@@ -37,15 +37,20 @@ class RunData:
     judgments: list[Judgment]
     summary: dict[str, Any]
     families: dict[str, str]          # judge id -> model family, from the judge specs
+    provenance: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)   # recorded judges' sources
+    metrics: tuple[str, ...] = ()     # metrics the source published, shown beside the kind's headline ones
 
 
 def load_run(directory: str | Path) -> RunData:
     run = read_run(directory)
     summary_path = Path(directory) / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {"judges": {}}
-    families = {j["name"]: j["family"] for j in run.manifest.get("judges", []) if j.get("family")}
+    judges = run.manifest.get("judges", [])
+    families = {j["name"]: j["family"] for j in judges if j.get("family")}
+    provenance = {j["name"]: j["recorded"] for j in judges if j.get("recorded")}
+    metrics = tuple((run.manifest.get("recorded") or {}).get("metrics") or ())
     return RunData(run.manifest["dataset"]["name"], run.kind, run.items, run.verdicts, run.judgments,
-                   summary, families)
+                   summary, families, provenance, metrics)
 
 
 def _finite(value: float) -> float | None:
@@ -66,6 +71,8 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
     judgments = [j for run in runs for j in run.judgments]
     costs = {name: s for run in runs for name, s in run.summary.get("judges", {}).items()}
     families = {name: family for run in runs for name, family in run.families.items()}
+    provenance = {name: source for run in runs for name, source in run.provenance.items()}
+    published = [m for run in runs for m in run.metrics]
     scores = score_all(kind, items, list(verdicts.values()), options)
     combined = {name: ({k: combine_orders(v.first.get(k), v.second.get(k)) for k in v.first} if v.second else dict(v.first))
                 for name, v in verdicts.items()}
@@ -85,11 +92,14 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
             "bias": _bias(kind, items, v, [j for j in judgments if j.judge_id == v.judge], truth,
                           families.get(v.judge)),
             "confusion": _confusion(kind, items, combined[name], truth),
+            "provenance": provenance.get(v.judge),
         }
     _prompt_sensitivity(judges, verdicts, kind.main_metric)
     names = sorted(verdicts)
     agreement = [[_same_verdict(combined[a], combined[b]) for b in names] for a in names]
-    return {"kind": kind.name, "items": len(items), "main_metrics": list(kind.headline_metrics),
+    return {"kind": kind.name, "items": len(items), "main_metrics": list(dict.fromkeys([*kind.headline_metrics,
+                                                                                          *published])),
+            "recorded": bool(provenance),
             "judges": judges, "humans": scores.humans.to_dict(),
             "comparisons": [c.to_dict() for c in scores.comparisons],
             "arena": [r.__dict__ for r in arena], "online_elo": online_elo(records),
@@ -195,17 +205,27 @@ def vote_board(votes: Sequence[Vote], *, rounds: int, seed: int, min_votes: int)
 def build_leaderboard(runs: Sequence[RunData], *, resamples: int = 1000, rounds: int = 100,
                       seed: int = 0, votes: Sequence[Vote] = (), min_votes: int = 20) -> dict[str, Any]:
     """Per-dataset boards, and an overall arena from all datasets' battles pooled (a judge that
-    did not judge a dataset simply has no battles there); with `votes`, the people's Judge Arena
-    beside it."""
+    did not judge a dataset simply has no battles there), rated separately within each group of judges that
+    battles connect (`groups`; judges without any battle are `unrated`); with `votes`, the people's Judge
+    Arena beside it."""
     options = ScoreOptions(resamples=resamples, seed=seed)
     by_dataset: dict[str, list[RunData]] = {}
     for run in runs:
         by_dataset.setdefault(run.dataset, []).append(run)
-    datasets = {name: _dataset_board(group, options, rounds) for name, group in sorted(by_dataset.items())}
+    boards = {name: _dataset_board(group, options, rounds) for name, group in by_dataset.items()}
+    # Real judges' recorded verdicts first, then the runs of this machine, each by name.
+    datasets = {name: boards[name] for name in sorted(boards, key=lambda n: (not boards[n]["recorded"], n))}
     pooled = [r for board in datasets.values() for r in board.pop("records")]
-    overall = arena_ratings(Battles.from_records(pooled), rounds=rounds, seed=seed) if pooled else []
+    groups = connected_groups(pooled)
     elo = online_elo(pooled)
-    overall = [r.__dict__ | {"online_elo": elo.get(r.judge)} for r in overall]
-    return {"schema_version": SCHEMA_VERSION, "datasets": datasets, "overall": overall,
-            "battles": len(pooled), "resamples": resamples, "rounds": rounds,
+    overall = []
+    for number, group in enumerate(groups):
+        members = set(group)
+        battles = [r for r in pooled if r[0] in members]
+        overall += [r.__dict__ | {"online_elo": elo.get(r.judge), "group": number}
+                    for r in arena_ratings(Battles.from_records(battles), rounds=rounds, seed=seed)]
+    rated = {r["judge"] for r in overall}
+    unrated = sorted({name for board in datasets.values() for name in board["judges"]} - rated)
+    return {"schema_version": SCHEMA_VERSION, "datasets": datasets, "overall": overall, "groups": groups,
+            "unrated": unrated, "battles": len(pooled), "resamples": resamples, "rounds": rounds,
             "votes": vote_board(votes, rounds=rounds, seed=seed, min_votes=min_votes) if votes else None}

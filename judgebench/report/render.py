@@ -112,7 +112,7 @@ def _dataset_table(name: str, board: dict[str, Any]) -> str:
         entry, rating = board["judges"][judge], arena.get(judge)
         cells = [f'<td data-value="{rating["rank_best"] if rating else ""}">'
                  f'{_e(rating["rank_best"]) + "–" + _e(rating["rank_worst"]) if rating else "–"}</td>',
-                 f'<td class="name" data-value="{_e(judge)}">{_e(judge)}</td>',
+                 f'<td class="name" data-value="{_e(judge)}">{_judge_name(judge, entry.get("provenance"))}</td>',
                  _cell(rating["rating"], rating["low"], rating["high"], 0) if rating else _cell(None)]
         for key, _ in columns:
             if key in board["main_metrics"]:
@@ -131,6 +131,40 @@ def _dataset_table(name: str, board: dict[str, Any]) -> str:
         for key, _ in columns]
     return (f'{_scroll_open(name)}<table class="sortable" id="table-{_e(slug(name))}"><thead><tr>{"".join(head)}'
             f'</tr></thead><tbody>{"".join(rows)}</tbody><tfoot><tr>{"".join(ceiling)}</tr></tfoot></table></div>')
+
+
+def _judge_name(judge: str, provenance: dict[str, Any] | None) -> str:
+    """A recorded judge links to its paper, with where its verdicts come from on hover and as a second link."""
+    if not provenance:
+        return _e(judge)
+    title = "; ".join(str(provenance[k]) for k in ("citation", "note") if provenance.get(k))
+    name = (f'<a href="{_e(provenance["url"])}" title="{_e(title)}" class="paper">{_e(judge)}</a>'
+            if _linkable(provenance.get("url")) else _e(judge))
+    source = provenance.get("source")
+    commit = f' @ {_e(str(provenance["commit"])[:7])}' if provenance.get("commit") else ""
+    return name + (f' <a href="{_e(source)}" class="source ci">verdicts{commit}</a>' if _linkable(source) else "")
+
+
+def _linkable(url: Any) -> bool:
+    """Only web links: a `javascript:` address from a config never becomes a link."""
+    return isinstance(url, str) and url.startswith(("https://", "http://"))
+
+
+HOW_TO_READ = (
+    '<details id="how-to-read" open><summary>How to read this</summary><ul>'
+    "<li><b>Rating</b>: on each item, a judge that agrees with the people beats one that does not; Bradley-Terry "
+    "turns these battles into ratings on the Elo scale (1000 is the average judge of a group; 100 points more "
+    "means winning about 64% of the battles).</li>"
+    "<li><b>Interval</b> [low, high]: 95% of bootstrap resamples of the items (or battles) fall inside it. Two "
+    "judges whose intervals overlap may not really differ; the rank shows the best and worst place the "
+    "intervals allow.</li>"
+    "<li><b>Human ceiling</b>: the same metric for each annotator against the others: how well people agree with "
+    "each other. A judge near it is as good as another person; where the label is fixed by correctness "
+    "(JudgeBench, LLMBar) there is one label per item and no ceiling.</li>"
+    "<li><b>Coverage</b>: the share of items with a usable verdict; failed verdicts count as wrong.</li>"
+    "<li>Judges are compared only with judges that judged the same items: one overall table per group of "
+    "judges that battles connect. A recorded judge's name links to its paper; <i>verdicts</i> to the source "
+    "of the verdicts.</li></ul></details>")
 
 
 def _votes_html(data: dict[str, Any]) -> str:
@@ -185,27 +219,47 @@ def _systems_html(name: str, systems: dict[str, Any]) -> str:
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
-def render_html(data: dict[str, Any], plots: dict[str, dict[str, str]]) -> str:
-    """`plots`: per dataset, the plot kinds drawn and their paths, in PLOTS order."""
-    parts = ["<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-             f"<title>judgebench leaderboard</title><style>{_STYLE}</style></head><body>",
-             "<h1>judgebench leaderboard</h1>",
-             f"<p>Bradley-Terry ratings on the Elo scale from {data['battles']} battles (on an item, the judge that "
-             f"agrees with the humans beats the one that does not), {data['rounds']} bootstrap rounds; metrics with "
-             f"95% bootstrap intervals ({data['resamples']} resamples). Failed verdicts count as wrong. "
-             "Click a column to sort.</p>"]
-    if data["overall"]:
-        parts.append("<h2>Overall</h2>" + _scroll_open("overall") + "<table class=\"sortable\" id=\"table-overall\"><thead><tr>"
-                     "<th data-type=\"number\">rank</th><th class=\"name\" data-type=\"text\">judge</th>"
-                     "<th data-type=\"number\">arena rating</th><th data-type=\"number\">online Elo</th>"
-                     "<th data-type=\"number\">battles</th></tr></thead><tbody>")
-        for r in data["overall"]:
+def _overall_html(data: dict[str, Any]) -> str:
+    """One table per group of judges that battles connect: ratings of different groups are not comparable."""
+    groups = data.get("groups") or [[r["judge"] for r in data["overall"]]]
+    parts = ['<section id="overall"><h2>Overall</h2>']
+    if len(groups) > 1:
+        parts.append(f"<p>{len(groups)} groups of judges: no judge of one group judged an item that a judge of "
+                     "another judged, so each group is rated on its own scale and the groups are not ranked "
+                     "against each other.</p>")
+    for number, group in enumerate(groups):
+        if len(groups) > 1:
+            parts.append(f"<h3>Group {number + 1}: {len(group)} judges</h3>")
+        table = "table-overall" + ("" if number == 0 else f"-{number + 1}")
+        parts.append(_scroll_open(f"overall {number + 1}") + f'<table class="sortable" id="{table}"><thead><tr>'
+                     '<th data-type="number">rank</th><th class="name" data-type="text">judge</th>'
+                     '<th data-type="number">arena rating</th><th data-type="number">online Elo</th>'
+                     '<th data-type="number">battles</th></tr></thead><tbody>')
+        for r in (r for r in data["overall"] if r.get("group", 0) == number):
             parts.append(f'<tr><td data-value="{r["rank_best"]}">{r["rank_best"]}–{r["rank_worst"]}</td>'
                          f'<td class="name" data-value="{_e(r["judge"])}">{_e(r["judge"])}</td>'
                          f'{_cell(r["rating"], r["low"], r["high"], 0)}{_cell(r.get("online_elo"), digits=0)}'
                          f'<td data-value="{r["battles"]}">{r["battles"]}</td></tr>')
         parts.append("</tbody></table></div>")
+    if data.get("unrated"):
+        parts.append('<p id="unrated">Without a rating (the only judge of their items, so no battle): '
+                     f"{', '.join(_e(j) for j in data['unrated'])}; their metrics are in their dataset's table.</p>")
+    return "".join(parts) + "</section>"
+
+
+def render_html(data: dict[str, Any], plots: dict[str, dict[str, str]]) -> str:
+    """`plots`: per dataset, the plot kinds drawn and their paths, in PLOTS order."""
+    parts = ["<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+             f"<title>judgebench leaderboard</title><style>{_STYLE}</style></head><body>",
+             "<h1>judgebench leaderboard: who judges the judges?</h1>",
+             f"<p>Bradley-Terry ratings on the Elo scale from {data['battles']} battles (on an item, the judge that "
+             f"agrees with the humans beats the one that does not), {data['rounds']} bootstrap rounds; metrics with "
+             f"95% bootstrap intervals ({data['resamples']} resamples). Failed verdicts count as wrong. "
+             "Click a column to sort.</p>"]
+    parts.append(HOW_TO_READ)
+    if data["overall"]:
+        parts.append(_overall_html(data))
     if data.get("votes"):
         parts.append(_votes_html(data))
     for name, board in data["datasets"].items():
@@ -229,11 +283,17 @@ def _md(text: Any) -> str:
 
 def render_markdown(data: dict[str, Any]) -> str:
     lines = ["# judgebench leaderboard", ""]
-    if data["overall"]:
-        lines += ["## Overall", "", "| rank | judge | arena rating [95% CI] | battles |", "|---|---|---|---|"]
+    groups = data.get("groups") or [[r["judge"] for r in data["overall"]]]
+    for number, _ in enumerate(groups if data["overall"] else []):
+        title = "## Overall" + (f", group {number + 1} of {len(groups)} (rated on its own scale)"
+                                if len(groups) > 1 else "")
+        lines += [title, "", "| rank | judge | arena rating [95% CI] | battles |", "|---|---|---|---|"]
         lines += [f"| {r['rank_best']}–{r['rank_worst']} | {_md(r['judge'])} | {r['rating']:.0f} "
-                  f"[{r['low']:.0f}, {r['high']:.0f}] | {r['battles']} |" for r in data["overall"]]
+                  f"[{r['low']:.0f}, {r['high']:.0f}] | {r['battles']} |" for r in data["overall"]
+                  if r.get("group", 0) == number]
         lines.append("")
+    if data.get("unrated"):
+        lines += [f"Without a rating (no battle): {', '.join(_md(j) for j in data['unrated'])}.", ""]
     if data.get("votes"):
         board = data["votes"]
         bias = board["position_bias"]
@@ -259,7 +319,9 @@ def render_markdown(data: dict[str, Any]) -> str:
                 cells.append(f"{_number(value.get('estimate')) or '–'} [{_number(value.get('low'))}, "
                              f"{_number(value.get('high'))}]")
             rating = f"{arena[judge]['rating']:.0f}" if judge in arena else "–"
-            lines.append(f"| {_md(judge)} | {rating} | " + " | ".join(cells) + f" | {entry['coverage']:.1%} |")
+            source = entry.get("provenance") or {}
+            name = f"[{_md(judge)}]({source['url']})" if _linkable(source.get("url")) else _md(judge)
+            lines.append(f"| {name} | {rating} | " + " | ".join(cells) + f" | {entry['coverage']:.1%} |")
         humans = board["humans"]["metrics"]
         lines.append("| *human ceiling* | | " + " | ".join(_number(humans.get(m)) or "–" for m in metrics) + " | |")
         lines += ["", *(f"Note: {_md(j['one_answer'])}." for j in board["judges"].values() if j.get("one_answer"))]

@@ -34,6 +34,10 @@ def _cell(value: Estimate | float | None) -> str:
     return f"{value:>{CELL}.3f}"
 
 
+def _number(value: float | None) -> str:
+    return "undefined" if value is None or value != value else f"{value:.3f}"
+
+
 def _coverage(value: float | None) -> str:
     return f"{value:>9.1%}" if value is not None and value == value else f"{'-':>9}"
 
@@ -72,7 +76,10 @@ def format_scores(card: Scorecard) -> str:
         alpha = humans.metrics.get("krippendorff_alpha")
         lines.append(f"(human ceiling: annotators against each other on {humans.items_with_several_labels} items "
                      f"with several labels; Krippendorff's alpha among them "
-                     f"{'undefined' if alpha is None or alpha != alpha else f'{alpha:.3f}'})")
+                     f"{_number(alpha)})")
+    pairs = [f"{a} ~ {b} {_number(v)}" for a, row in humans.annotator_kappa.items() for b, v in row.items()]
+    if pairs:
+        lines.append("Cohen's kappa between annotators: " + ", ".join(pairs))
     for row in card.comparisons:
         diff = row.difference
         test = (f"; McNemar {row.only_x_right} vs {row.only_y_right}, p = {row.p_value:.3g}, "

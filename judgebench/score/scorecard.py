@@ -26,6 +26,7 @@ Fields, as written to JSON (schema version 2):
 | `humans.metrics.<metric>` | annotators against each other in the judges' metric (null when undefined) |
 | `humans.metrics.krippendorff_alpha` | agreement among the annotators at the kind's level of measurement |
 | `humans.per_annotator.<metric>.<annotator>` | each annotator against the others' consensus |
+| `humans.annotator_kappa.<a>.<b>` | Cohen's kappa between two named annotators on the items both labeled (label kinds; null when undefined) |
 | `comparisons[]` | every pair of judges: `judge_x`, `judge_y`, `metric`, `difference` (an estimate), and for label kinds McNemar's `only_x_right`, `only_y_right`, `p_value`, `p_holm` |
 """
 
@@ -116,15 +117,20 @@ class HumanCeiling:
     items_with_several_labels: int
     metrics: Mapping[str, float | None] = field(default_factory=dict)
     per_annotator: Mapping[str, Mapping[str, float | None]] = field(default_factory=dict)
+    annotator_kappa: Mapping[str, Mapping[str, float | None]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        def table(rows: Mapping[str, Mapping[str, float | None]]) -> dict[str, dict[str, float | None]]:
+            return {k: {a: _finite(v) for a, v in row.items()} for k, row in rows.items()}
+
         return {"items_with_several_labels": self.items_with_several_labels,
                 "metrics": {k: _finite(v) for k, v in self.metrics.items()},
-                "per_annotator": {m: {a: _finite(v) for a, v in per.items()} for m, per in self.per_annotator.items()}}
+                "per_annotator": table(self.per_annotator), "annotator_kappa": table(self.annotator_kappa)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "HumanCeiling":
-        return cls(data["items_with_several_labels"], dict(data["metrics"]), dict(data.get("per_annotator") or {}))
+        return cls(data["items_with_several_labels"], dict(data["metrics"]), dict(data.get("per_annotator") or {}),
+                   dict(data.get("annotator_kappa") or {}))
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,18 @@ def from_run(directory: str | Path) -> tuple[TaskKind, list[Item], list[JudgeVer
     return run.kind, run.items, run.verdicts
 
 
+def matching(items: Sequence[Item], where: Mapping[str, str]) -> list[Item]:
+    """The items whose fields have these values (compared as text); an unknown field is an error."""
+    for name in where:
+        if items and all(name not in i.fields for i in items):
+            raise DataError(f"--where {name}=...: the items have no field {name!r} (they have "
+                            f"{', '.join(sorted(items[0].fields))})")
+    kept = [i for i in items if all(str(i.fields.get(k)) == v for k, v in where.items())]
+    if where and not kept:
+        raise DataError(f"no item matches {' and '.join(f'{k}={v}' for k, v in where.items())}")
+    return kept
+
+
 def from_dataset_column(dataset: Dataset, column: str, mapping: Mapping[str, Label]) -> JudgeVerdicts:
     """A column of the dataset itself (added to the spec's columns as `column`) read as a judge."""
     first = {}

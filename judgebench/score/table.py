@@ -19,7 +19,7 @@ from judgebench.kinds import TaskKind, combine_orders
 from judgebench.metrics import agreement as ag
 from judgebench.metrics.bootstrap import Interval, bootstrap_ci, confusion_bootstrap, ratio_bootstrap
 from judgebench.metrics.catalog import Metric, get, metrics_for
-from judgebench.metrics.coverage import apply_policy, human_ceiling
+from judgebench.metrics.coverage import annotator_kappas, apply_policy, human_ceiling
 from judgebench.metrics.krippendorff import krippendorff_alpha
 from judgebench.metrics.paired import holm, mcnemar_exact, paired_bootstrap_difference
 from judgebench.metrics.pairwise import PairwiseVerdicts, Rate
@@ -71,13 +71,18 @@ def score_judge(kind: TaskKind, items: Sequence[Item], verdicts: JudgeVerdicts, 
     clusters = [str(i.fields.get(options.cluster_field)) for i in items] if options.cluster_field else None
     first = [verdicts.first.get(i.item_id) for i in items]
     second = [verdicts.second.get(i.item_id) for i in items] if verdicts.second else None
+    # Against the humans' consensus, a judge that saw both orders gives one verdict: the two combined.
+    combined = [combine_orders(a, b) for a, b in zip(first, second, strict=True)] if second else first
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ag.UndefinedMetricWarning)
         per_item = [m for m in metrics if m.interval != "ratio"]
-        if per_item:
-            score = _consensus_metrics(kind, items, first, per_item, options, clusters)
-        else:
-            score = _vote_metrics(items, first, second, [m for m in metrics if m.interval == "ratio"], options, clusters)
+        votes = [m for m in metrics if m.interval == "ratio"]
+        scores = ([_consensus_metrics(kind, items, combined, per_item, options, clusters)] if per_item else []) + \
+                 ([_vote_metrics(items, first, second, votes, options, clusters)] if votes else [])
+    # The counts are those of the main metric's way of scoring (every vote, or the consensus).
+    main = next((s for s in scores if kind.main_metric in s.metrics), scores[0])
+    merged = {name: e for s in scores for name, e in s.metrics.items()}
+    score = dataclasses.replace(main, metrics={m.name: merged[m.name] for m in metrics if m.name in merged})
     return dataclasses.replace(score, name=verdicts.name, judge=verdicts.judge_id, prompt=verdicts.prompt_id,
                                one_answer=one_answer(kind, [v for v in (second or []) + first if v is not None]))
 
@@ -151,7 +156,8 @@ def score_humans(kind: TaskKind, items: Sequence[Item], options: ScoreOptions) -
             ceiling = human_ceiling(labels, annotators, kind, lambda h, g, m=metric: m.score(h, g, kind))
             metrics[metric.name], per_annotator[metric.name] = ceiling.value, ceiling.per_annotator
         metrics["krippendorff_alpha"] = _annotator_alpha(kind, items)
-    return HumanCeiling(multi, metrics, per_annotator)
+        kappas = annotator_kappas(labels, annotators, kind.labels()) if "kappa" in kind.metrics else {}
+    return HumanCeiling(multi, metrics, per_annotator, kappas)
 
 
 def _votes_among_themselves(metric: Metric, votes: Sequence[Sequence[Label]]) -> Rate:

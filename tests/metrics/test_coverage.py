@@ -30,3 +30,23 @@ def test_human_ceiling_leave_one_out():
     assert likert.per_annotator["annotator 1"] == pytest.approx(
         spearman_score([1.5, 4.5, 2.5, 4.5], [1, 4, 3, 5]))
     assert np.isnan(human_ceiling([[1], [0]], [None, None], BINARY, accuracy_score).value)
+
+
+def test_annotator_kappas_worked_example_and_scikit_learn():
+    from sklearn.metrics import cohen_kappa_score
+
+    from judgebench.metrics.coverage import annotator_kappas
+
+    # x and y share four items (agree on 3): p_o = 3/4; x says 1 on 2, y on 3 -> p_e = (2*3 + 2*1)/16 = 1/2
+    labels = [[1, 1, 0], [0, 1], [0, 0], [1, 1], [1], [0, 1]]
+    names = [["x", "y", "z"], ["x", "y"], ["x", "y"], ["x", "y"], ["w"], None]
+    table = annotator_kappas(labels, names, (0, 1))
+    assert table["x"]["y"] == pytest.approx(0.5) == pytest.approx(cohen_kappa_score([1, 0, 0, 1], [1, 1, 0, 1]))
+    assert table["x"]["z"] == pytest.approx(cohen_kappa_score([1], [0]))
+    assert np.isnan(table["x"]["w"]) and np.isnan(table["z"]["w"])         # no shared item
+    assert "w" not in table and set(table["x"]) == {"y", "z", "w"}         # each pair once
+    rng = np.random.default_rng(3)
+    a = rng.choice(["A", "B", "tie"], 80)
+    b = np.where(rng.random(80) < 0.6, a, rng.choice(["A", "B", "tie"], 80))
+    random = annotator_kappas([[u, v] for u, v in zip(a, b)], [["a", "b"]] * 80, ("A", "B", "tie"))
+    assert random["a"]["b"] == pytest.approx(cohen_kappa_score(a, b))

@@ -7,8 +7,8 @@ import pytest
 
 from judgebench.kinds import PAIRWISE
 from judgebench.metrics.pairwise import (
-    alpaca_eval_agreement, judgebench_score, mt_bench_agreement, mt_bench_human_agreement,
-    positional_agreement,
+    alpaca_eval_agreement, both_orders_agreement, judgebench_score, mt_bench_agreement, mt_bench_human_agreement,
+    order_accuracy, positional_agreement,
 )
 
 
@@ -49,6 +49,25 @@ def test_positional_agreement():
     assert (rate.hits, rate.total) == (2, 4)
     assert positional_agreement(["A", "B", "A", None], ["A", "A", "A", "B"], policy="exclude").total == 3
     assert PAIRWISE.flip("A") == "B" and PAIRWISE.flip("tie") == "tie" and PAIRWISE.flip(None) is None
+
+
+def test_order_accuracy_counts_one_order_against_the_label():
+    truth = ["A", "B", "tie", None, "A"]
+    verdicts = ["A", "A", "tie", "B", None]
+    # right, wrong, right (a tie is a label like any other), no label (left out), failure (a miss)
+    rate = order_accuracy(truth, verdicts)
+    assert (rate.hits, rate.total, rate.usable_items) == (2, 4, 3)
+    assert (order_accuracy(truth, verdicts, policy="exclude").total) == 3
+
+
+def test_both_orders_agreement_is_auto_j():
+    truth = ["A", "A", "tie", "B", "B", None]
+    first = ["A", "A", "tie", "B", None, "A"]
+    second = ["A", "B", "tie", "tie", "B", "A"]
+    # right in both; inconsistent; a tie in both orders against a tie; one order wrong; a failed order; no label
+    rate = both_orders_agreement(truth, first, second)
+    assert (rate.hits, rate.total, rate.usable_items) == (2, 5, 4)
+    assert both_orders_agreement(truth, first, second, policy="exclude").total == 4
 
 
 def test_unknown_policy_is_refused():
@@ -114,7 +133,7 @@ def test_llmbar_per_order_accuracy_and_positional_agreement_reproduce(shared_dat
         label = [side[str(r["label"])] for r in group]
         original = [side[r["winner_original_order"]] for r in group]
         swapped = [side[r["winner_swapped_order"]] for r in group]
-        per_order = [sum(v == t for v, t in zip(order, label)) / len(label) for order in (original, swapped)]
+        per_order = [order_accuracy(label, order).value for order in (original, swapped)]
         reference = published[key]
         assert 100 * sum(per_order) / 2 == pytest.approx(float(reference["accuracy_pct"])), key
         # LLMBar's "equal" compares the raw outputs, so two unparsable verdicts count as equal.

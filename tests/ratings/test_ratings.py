@@ -84,3 +84,11 @@ def test_item_battles_skip_absent_judges_and_items_without_consensus():
                                       ("good", "late", "tie")])
     likert = item_battles(LIKERT, [Item("i", {}, (4, 5))], {"a": {"i": 4}, "b": {"i": 5}, "c": {"i": 1}})
     assert sorted(likert) == [("a", "b", "tie"), ("a", "c", "x"), ("b", "c", "x")]
+
+
+def test_connected_groups_split_judges_that_never_met():
+    from judgebench.ratings.bradley_terry import connected_groups
+
+    records = [("a", "b", "x"), ("b", "c", "tie"), ("d", "e", "y"), ("f", "f2", "x"), ("e", "g", "x")]
+    assert connected_groups(records) == [["a", "b", "c"], ["d", "e", "g"], ["f", "f2"]]
+    assert connected_groups([]) == []

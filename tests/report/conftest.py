@@ -1,3 +1,6 @@
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 
 from judgebench.run.job import execute
@@ -26,3 +29,21 @@ def runs(tmp_path_factory, server_session):
     execute(pairwise)
     server.reset()
     return [binary.output_dir, pairwise.output_dir]
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True}
+
+
+@contextmanager
+def on_a_phone(path: Path):
+    """The page at `path` in headless Chromium, 390 px wide."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(**PHONE)
+        page.goto(path.as_uri())
+        yield page
+        browser.close()

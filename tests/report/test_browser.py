@@ -8,7 +8,7 @@ import pytest
 
 from judgebench.report.publish import publish
 from tests.conftest import REPO
-from tests.report.conftest import XSS
+from tests.report.conftest import XSS, on_a_phone
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) or shutil.which("chromium") is None,
@@ -58,15 +58,9 @@ def test_page_rows_sorting_and_escaping_in_chromium(runs, tmp_path):
 def test_the_page_on_a_phone(runs, tmp_path):
     """390 px wide: the page does not scroll sideways, each table does in its own box, the judge column
     stays readable, and the headers sort from the keyboard."""
-    from playwright.sync_api import sync_playwright
-
     out = tmp_path / "leaderboard"
     publish(runs, out, resamples=100, rounds=20)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-        page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
-        page.goto((out / "index.html").as_uri())
+    with on_a_phone(out / "index.html") as page:
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         box = page.locator("#dataset-demo_binary .table-scroll")
         assert box.evaluate("(b) => b.scrollWidth > b.clientWidth")              # the table scrolls in its box
@@ -84,4 +78,3 @@ def test_the_page_on_a_phone(runs, tmp_path):
         artifacts = Path(os.environ.get("JUDGEBENCH_ARTIFACTS", REPO / "test-artifacts"))
         artifacts.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(artifacts / "leaderboard-phone.png"), full_page=True)
-        browser.close()

@@ -53,3 +53,41 @@ def test_the_scorecard_is_strict_json_and_old_versions_are_refused(tmp_path):
     path.write_text(json.dumps(data | {"schema_version": 1}))
     with pytest.raises(ScorecardError, match="schema version 1 is not supported"):
         read_scorecard(path)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pairwise_consensus_metrics_match_scikit_learn(seed):
+    """PandaLM's metrics (ties a class) and MT-Bench's tie-free accuracy and kappa, as score/ computes them
+    from votes and both orders, equal scikit-learn's on the majority label and the combined verdict."""
+    from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score
+
+    from judgebench.kinds import PAIRWISE, combine_orders, majority
+
+    rng = np.random.default_rng(seed)
+    n, sides = 150, ["A", "B", "tie"]
+    votes = [list(rng.choice(sides, int(rng.integers(1, 4)), p=[0.45, 0.4, 0.15])) for _ in range(n)]
+    first = [str(rng.choice(sides)) if rng.random() < 0.3 else (majority(v) or "A") for v in votes]
+    second = [str(rng.choice(sides)) if rng.random() < 0.2 else a for a in first]
+    items = [Item(f"i{k}", {}, tuple(v)) for k, v in enumerate(votes)]
+    ids = [i.item_id for i in items]
+    score = score_judge(PAIRWISE, items, JudgeVerdicts("j", dict(zip(ids, first)), dict(zip(ids, second))),
+                        ScoreOptions(resamples=50))
+    truth = [majority(v) for v in votes]
+    kept = [k for k, t in enumerate(truth) if t is not None]
+    human = [truth[k] for k in kept]
+    judge = [combine_orders(first[k], second[k]) for k in kept]
+    assert score.metrics["accuracy"].value == pytest.approx(accuracy_score(human, judge))
+    assert score.metrics["kappa"].value == pytest.approx(cohen_kappa_score(human, judge))
+    assert score.metrics["macro_f1"].value == pytest.approx(f1_score(human, judge, average="macro"))
+    tie_free = [(h, j) for h, j in zip(human, judge) if "tie" not in (h, j)]
+    h, j = zip(*tie_free)
+    assert score.metrics["accuracy_without_ties"].value == pytest.approx(accuracy_score(h, j))
+    assert score.metrics["kappa_without_ties"].value == pytest.approx(cohen_kappa_score(h, j))
+    # LLMBar's Acc is the mean of the two orders' accuracies against the majority
+    per_order = [accuracy_score(human, [order[k] for k in kept]) for order in (first, second)]
+    assert score.metrics["llmbar_accuracy"].value == pytest.approx(np.mean(per_order))
+    assert score.metrics["accuracy_first_order"].value == pytest.approx(per_order[0])
+    both = np.mean([first[k] == second[k] == truth[k] for k in kept])
+    assert score.metrics["both_orders_agreement"].value == pytest.approx(both)
+    # the counts follow the main metric, which scores every vote of every item
+    assert score.scored_items == n and list(score.metrics)[0] == "mt_bench_with_ties"

@@ -11,6 +11,9 @@ from tests.web.conftest import ARENA_JUDGES, CHROMIUM, CHROMIUM_ARGS, needs_chro
 pytestmark = needs_chromium
 STRENGTH = {"sharp": 3, "middling": 2, "vague": 1}
 HIDDEN = list(ARENA_JUDGES) + ["openai/m1", "openai/m2", "openai/m3"]
+# The first match waits for the judges' first calls (litellm loads then): seconds when idle, far more on a
+# busy 2-core machine. The wait ends as soon as the buttons show.
+JUDGING_S = 90
 
 
 def judge_of(text: str) -> str:
@@ -32,7 +35,7 @@ def test_vote_through_the_page_and_see_the_vote_arena(served_arena, tmp_path):
         page.fill("#criteria", "Is the answer faithful to the context?")
         page.click("#new-match")
         for round_ in range(14):
-            expect(page.locator("#vote-buttons")).to_be_visible()
+            expect(page.locator("#vote-buttons")).to_be_visible(timeout=JUDGING_S * 1000)
             left_text = page.locator("#left .critique").inner_text()
             right_text = page.locator("#right .critique").inner_text()
             left, right = judge_of(left_text), judge_of(right_text)
@@ -49,10 +52,10 @@ def test_vote_through_the_page_and_see_the_vote_arena(served_arena, tmp_path):
             page.click("#next-match")
 
         # an item typed in by the person
-        expect(page.locator("#vote-buttons")).to_be_visible()
+        expect(page.locator("#vote-buttons")).to_be_visible(timeout=JUDGING_S * 1000)
         page.click("#vote-left")
         page.click("#next-match")
-        expect(page.locator("#vote-buttons")).to_be_visible()
+        expect(page.locator("#vote-buttons")).to_be_visible(timeout=JUDGING_S * 1000)
         match_id = page.evaluate("match.match_id")
         page.select_option("#arena-dataset", "custom")
         page.fill("#c-input", "What is 2 + 2?")

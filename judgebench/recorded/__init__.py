@@ -1,0 +1,1 @@
+"""Recorded verdicts: judgments that real judges gave elsewhere, imported as run folders."""
