@@ -27,3 +27,16 @@ def item_battles(kind: TaskKind, items: Sequence[Item],
         for x, y in combinations(present, 2):
             records.append((x, y, kind.battle(truth, verdicts[x][item.item_id], verdicts[y][item.item_id])))
     return records
+
+
+def score_battles(scores: Mapping[str, Mapping[str, float]]) -> list[tuple[str, str, str]]:
+    """Battles from each judge's score on each item (a published metric's per-item value): on an item both
+    scored, the higher score wins and equal scores tie."""
+    records = []
+    items = sorted({item for given in scores.values() for item in given})
+    for item in items:
+        present = sorted(name for name, given in scores.items() if item in given)
+        for x, y in combinations(present, 2):
+            a, b = scores[x][item], scores[y][item]
+            records.append((x, y, "x" if a > b else "y" if b > a else "tie"))
+    return records

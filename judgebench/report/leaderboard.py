@@ -11,7 +11,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from judgebench.ratings.battles import item_battles
+from judgebench.metrics.catalog import get
+from judgebench.metrics.pairwise import PairwiseVerdicts
+from judgebench.ratings.battles import item_battles, score_battles
 from judgebench.ratings.bradley_terry import Battles, arena_ratings, connected_groups, online_elo
 from judgebench.arena.votes import CHOICES, Vote, battle_records, voter_position_bias, votes_per_judge
 from judgebench.data.schema import Item
@@ -76,7 +78,9 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
     scores = score_all(kind, items, list(verdicts.values()), options)
     combined = {name: ({k: combine_orders(v.first.get(k), v.second.get(k)) for k in v.first} if v.second else dict(v.first))
                 for name, v in verdicts.items()}
-    records = item_battles(kind, items, combined)
+    ranking = next((m for m in published if get(m).interval == "ratio"), None)
+    records = score_battles(_item_scores(ranking, items, verdicts)) if ranking else \
+        item_battles(kind, items, combined)
     arena = arena_ratings(Battles.from_records(records), rounds=rounds, seed=options.seed) if records else []
     truth = {i.item_id: kind.consensus(i.human) for i in items}
     judges = {}
@@ -88,6 +92,7 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
             "one_answer": entry.one_answer_note(),
             "metrics": {metric: estimate.to_dict() for metric, estimate in entry.metrics.items()},
             "cost_per_1k_usd": cost.get("cost_per_1k_usd"),
+            "failed_verdicts": cost.get("parse_failures"),
             "latency_s_p50": cost.get("latency_s_p50"),
             "bias": _bias(kind, items, v, [j for j in judgments if j.judge_id == v.judge], truth,
                           families.get(v.judge)),
@@ -99,12 +104,25 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
     agreement = [[_same_verdict(combined[a], combined[b]) for b in names] for a in names]
     return {"kind": kind.name, "items": len(items), "main_metrics": list(dict.fromkeys([*kind.headline_metrics,
                                                                                           *published])),
+            "battle_metric": ranking,
             "recorded": bool(provenance),
             "judges": judges, "humans": scores.humans.to_dict(),
             "comparisons": [c.to_dict() for c in scores.comparisons],
             "arena": [r.__dict__ for r in arena], "online_elo": online_elo(records),
             "battles": len(records), "agreement_matrix": {"judges": names, "values": agreement},
             "systems": systems_board(kind, items, combined), "records": records}
+
+
+def _item_scores(metric: str, items: Sequence[Item], verdicts: dict[str, JudgeVerdicts]) -> dict[str, dict]:
+    """Each judge's value of a per-item (ratio) metric on each item it judged, for battles by that metric."""
+    scores = {}
+    for name, v in verdicts.items():
+        judged = [i for i in items if i.item_id in v.first]
+        rates = get(metric).function(PairwiseVerdicts(
+            [v.first.get(i.item_id) for i in judged], [list(i.human) for i in judged],
+            [v.second.get(i.item_id) for i in judged] if v.second else None))
+        scores[name] = {i.item_id: r.value for i, r in zip(judged, rates) if r is not None and r.total}
+    return scores
 
 
 def _prompt_sensitivity(judges: dict[str, dict], verdicts: dict[str, JudgeVerdicts], metric: str) -> None:
@@ -226,6 +244,9 @@ def build_leaderboard(runs: Sequence[RunData], *, resamples: int = 1000, rounds:
                     for r in arena_ratings(Battles.from_records(battles), rounds=rounds, seed=seed)]
     rated = {r["judge"] for r in overall}
     unrated = sorted({name for board in datasets.values() for name in board["judges"]} - rated)
+    group_datasets = [[name for name, board in datasets.items() if set(board["judges"]) & set(group)]
+                      for group in groups]
     return {"schema_version": SCHEMA_VERSION, "datasets": datasets, "overall": overall, "groups": groups,
+            "group_datasets": group_datasets,
             "unrated": unrated, "battles": len(pooled), "resamples": resamples, "rounds": rounds,
             "votes": vote_board(votes, rounds=rounds, seed=seed, min_votes=min_votes) if votes else None}

@@ -34,8 +34,11 @@ def publish(run_dirs: Sequence[str | Path], out: str | Path, *, resamples: int =
                    "reliability": lambda: plots.reliability_diagrams(board), "bias": lambda: plots.bias_chart(board),
                    "systems": lambda: plots.systems_scatter(board)}
         written[name] = {}
-        # An empty cost axis, or a plot of no systems, says nothing.
-        empty = {"pareto": not plots.has_costs(board), "systems": not board["systems"]}
+        # An empty cost axis, a plot of no systems, one judge agreeing with itself, or a reliability diagram
+        # without any verdict probability says nothing.
+        empty = {"pareto": not plots.has_costs(board), "systems": not board["systems"],
+                 "agreement": len(board["judges"]) < 2,
+                 "reliability": not any(j["bias"].get("reliability") for j in board["judges"].values())}
         for plot in PLOTS:
             if empty.get(plot):
                 continue

@@ -96,7 +96,9 @@ def _columns(board: dict[str, Any]) -> list[tuple[str, str]]:
                                             ("ece", "ECE"), ("sample_alpha", "sample alpha"),
                                             ("prompt_spread", "prompt spread"))
             if any(j["bias"].get(key) is not None for j in board["judges"].values())]
-    return metrics + [("coverage", "coverage")] + [("bias:" + k, v) for k, v in bias] + [
+    failed = [("failed_verdicts", "failed verdicts")] if any(j.get("failed_verdicts")
+                                                            for j in board["judges"].values()) else []
+    return metrics + [("coverage", "coverage")] + failed + [("bias:" + k, v) for k, v in bias] + [
         ("cost_per_1k_usd", "$ / 1k"), ("latency_s_p50", "p50 latency s")]
 
 
@@ -121,7 +123,7 @@ def _dataset_table(name: str, board: dict[str, Any]) -> str:
             elif key.startswith("bias:"):
                 cells.append(_cell(entry["bias"].get(key[5:])))
             else:
-                cells.append(_cell(entry.get(key), digits=4 if key == "cost_per_1k_usd" else 3))
+                cells.append(_cell(entry.get(key), digits={"cost_per_1k_usd": 4, "failed_verdicts": 0}.get(key, 3)))
         rows.append("<tr>" + "".join(cells) + "</tr>")
     ceiling = ['<td></td>', '<td class="name">human ceiling</td>', "<td>–</td>"] + [
         _cell(board["humans"]["metrics"].get(key)) if key in board["main_metrics"]
@@ -161,7 +163,8 @@ HOW_TO_READ = (
     "<li><b>Human ceiling</b>: the same metric for each annotator against the others: how well people agree with "
     "each other. A judge near it is as good as another person; where the label is fixed by correctness "
     "(JudgeBench, LLMBar) there is one label per item and no ceiling.</li>"
-    "<li><b>Coverage</b>: the share of items with a usable verdict; failed verdicts count as wrong.</li>"
+    "<li><b>Coverage</b>: the share of items with a usable verdict (in either order, for a judge that saw "
+    "both); <b>failed verdicts</b>: judgments with no usable verdict. They count as wrong.</li>"
     "<li>Judges are compared only with judges that judged the same items: one overall table per group of "
     "judges that battles connect. A recorded judge's name links to its paper; <i>verdicts</i> to the source "
     "of the verdicts.</li></ul></details>")
@@ -229,7 +232,9 @@ def _overall_html(data: dict[str, Any]) -> str:
                      "against each other.</p>")
     for number, group in enumerate(groups):
         if len(groups) > 1:
-            parts.append(f"<h3>Group {number + 1}: {len(group)} judges</h3>")
+            where = (data.get("group_datasets") or [[]] * len(groups))[number]
+            parts.append(f"<h3>Group {number + 1}: {len(group)} judges"
+                         + (f" ({', '.join(_e(d) for d in where)})" if where else "") + "</h3>")
         table = "table-overall" + ("" if number == 0 else f"-{number + 1}")
         parts.append(_scroll_open(f"overall {number + 1}") + f'<table class="sortable" id="{table}"><thead><tr>'
                      '<th data-type="number">rank</th><th class="name" data-type="text">judge</th>'
@@ -264,7 +269,9 @@ def render_html(data: dict[str, Any], plots: dict[str, dict[str, str]]) -> str:
         parts.append(_votes_html(data))
     for name, board in data["datasets"].items():
         parts.append(f'<section id="dataset-{_e(slug(name))}"><h2>{_e(name)}</h2>'
-                     f'<p>{_e(board["kind"])}, {board["items"]} items, {board["battles"]} battles</p>')
+                     f'<p>{_e(board["kind"])}, {board["items"]} items, {board["battles"]} battles'
+                     + (f' (decided item by item by the {_e(catalog.get(board["battle_metric"]).title)}, the '
+                        "source's own metric)" if board.get("battle_metric") else "") + "</p>")
         parts.append(_dataset_table(name, board))
         parts += [f'<p class="note">{_e(j["one_answer"])}.</p>' for j in board["judges"].values() if j.get("one_answer")]
         if board.get("systems"):

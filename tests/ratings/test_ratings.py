@@ -92,3 +92,10 @@ def test_connected_groups_split_judges_that_never_met():
     records = [("a", "b", "x"), ("b", "c", "tie"), ("d", "e", "y"), ("f", "f2", "x"), ("e", "g", "x")]
     assert connected_groups(records) == [["a", "b", "c"], ["d", "e", "g"], ["f", "f2"]]
     assert connected_groups([]) == []
+
+
+def test_score_battles_follow_each_items_score():
+    from judgebench.ratings.battles import score_battles
+
+    scores = {"a": {"i1": 1.0, "i2": 0.5, "i3": 0.0}, "b": {"i1": 0.0, "i2": 0.5}, "c": {"i3": 1.0}}
+    assert score_battles(scores) == [("a", "b", "x"), ("a", "b", "tie"), ("a", "c", "y")]

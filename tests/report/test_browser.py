@@ -31,7 +31,7 @@ def test_page_rows_sorting_and_escaping_in_chromium(runs, tmp_path):
         names = table.locator("tbody td.name").all_inner_texts()
         assert sorted(names) == sorted(["careful", "yes_man", XSS])     # shown as text, literally
         assert table.locator("tfoot td.name").inner_text() == "human ceiling"
-        assert page.locator("img").count() == 10                          # no judge has a price: no cost plot
+        assert page.locator("img").count() == 9      # no price: no cost plot; no probability on pairwise: no reliability
         assert all(page.evaluate("(img) => img.naturalWidth > 0", img.element_handle())
                    for img in page.locator("img").all())                # plots load from disk
 

@@ -19,7 +19,10 @@ def test_files_and_data(published):
     out, data = published
     for name in ("index.html", "leaderboard.md", "data.json"):
         assert (out / name).stat().st_size > 0
-    assert len(list((out / "plots").glob("*.png"))) == 10          # 5 plots x 2 datasets (no prices: no cost plot)
+    # 5 plots on binary, 4 on pairwise: no prices (no cost plot), no verdict probabilities on pairwise
+    assert {p.name for p in (out / "plots").glob("*.png")} == \
+        {f"demo_binary_{p}.png" for p in ("ci", "agreement", "confusion", "reliability", "bias")} | \
+        {f"demo_pairwise_{p}.png" for p in ("ci", "agreement", "confusion", "bias")}
     saved = json.loads((out / "data.json").read_text())
     assert set(saved["datasets"]) == {"demo_binary", "demo_pairwise"} and saved["schema_version"] == SCHEMA_VERSION
     binary = saved["datasets"]["demo_binary"]

@@ -67,6 +67,12 @@ def test_the_real_judges_board_reads_on_a_phone_and_every_link_and_plot_resolves
     data = json.loads((out / "data.json").read_text())
     assert list(data["datasets"])[0].startswith("judgebench") and len(data["datasets"]) == 12
     assert {"gpt-4-pair", "UniEval", "claude-3-haiku-20240307"} <= set(data["unrated"])
+    # JudgeBench's board decides battles by its own score, which counts one order for reward models: o1-mini,
+    # the best by that score (65.71), leads its group as in the paper
+    assert data["datasets"]["judgebench_gpt4o"]["battle_metric"] == "judgebench"
+    group = [r for r in data["overall"] if r["judge"] == "o1-mini-2024-09-12"][0]["group"]
+    assert max((r for r in data["overall"] if r["group"] == group), key=lambda r: r["rating"])["judge"] == \
+        "o1-mini-2024-09-12"
     with on_a_phone(out / "index.html") as page:
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         links = page.locator("a.paper").evaluate_all("(as) => as.map((a) => a.href)")
