@@ -222,6 +222,11 @@ def _systems_html(name: str, systems: dict[str, Any]) -> str:
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
+def _annotator_kappas(board: dict[str, Any]) -> str:
+    table = board["humans"].get("annotator_kappa") or {}
+    return ", ".join(f"{a} ~ {b} {_number(v) or 'undefined'}" for a, row in table.items() for b, v in row.items())
+
+
 def _overall_html(data: dict[str, Any]) -> str:
     """One table per group of judges that battles connect: ratings of different groups are not comparable."""
     groups = data.get("groups") or [[r["judge"] for r in data["overall"]]]
@@ -274,6 +279,8 @@ def render_html(data: dict[str, Any], plots: dict[str, dict[str, str]]) -> str:
                         "source's own metric)" if board.get("battle_metric") else "") + "</p>")
         parts.append(_dataset_table(name, board))
         parts += [f'<p class="note">{_e(j["one_answer"])}.</p>' for j in board["judges"].values() if j.get("one_answer")]
+        if _annotator_kappas(board):
+            parts.append(f'<p class="note">Cohen\'s kappa between annotators: {_e(_annotator_kappas(board))}.</p>')
         if board.get("systems"):
             parts.append(_systems_html(name, board["systems"]))
         for kind, path in plots.get(name, {}).items():
@@ -332,5 +339,7 @@ def render_markdown(data: dict[str, Any]) -> str:
         humans = board["humans"]["metrics"]
         lines.append("| *human ceiling* | | " + " | ".join(_number(humans.get(m)) or "–" for m in metrics) + " | |")
         lines += ["", *(f"Note: {_md(j['one_answer'])}." for j in board["judges"].values() if j.get("one_answer"))]
+        if _annotator_kappas(board):
+            lines.append(f"Cohen's kappa between annotators: {_md(_annotator_kappas(board))}.")
         lines.append("")
     return "\n".join(lines)

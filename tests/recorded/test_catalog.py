@@ -57,11 +57,19 @@ def test_llmbar_statistics_reproduce(imported, tmp_path):
     published = {(r["subset"], r["judge"], r["strategy"]): r
                  for r in csv.DictReader((folder / "reference_judge_statistics.csv").open())}
     parts = {s.where["subset"]: s.name for s in recorded_sets("llmbar", data_root=str(SHARED_DATA))}
+    rows = [json.loads(line) for line in (folder / "reference_judge_verdicts.jsonl").open()]
     checked = 0
     for subset, name in parts.items():
         for judge, metrics in score(imported / name, tmp_path).items():
-            reference = published[(subset, *judge.split("/"))]
-            assert 100 * metrics["llmbar_accuracy"] == pytest.approx(float(reference["accuracy_pct"])), (subset, judge)
+            key = (subset, *judge.split("/"))
+            reference = published[key]
+            assert 100 * metrics["llmbar_accuracy"] == pytest.approx(float(reference["accuracy_pct"])), key
+            # LLMBar's "equal" compares raw outputs, so two unparsable ones agree; here a failed order never
+            # agrees: the published value less those items
+            mine = [r for r in rows if (r["subset"], r["judge"], r["strategy"]) == key]
+            both_failed = sum(r["winner_original_order"] is None and r["winner_swapped_order"] is None for r in mine)
+            assert 100 * metrics["positional_agreement"] == pytest.approx(
+                float(reference["positional_agreement_pct"]) - 100 * both_failed / len(mine)), key
             checked += 1
     assert checked == 37                    # every row with per-item verdicts: 4 judges x 8 subsets + GPT-4 Vanilla x 5
     natural = score(imported / "llmbar_natural", tmp_path)["GPT-4/Vanilla"]

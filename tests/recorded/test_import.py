@@ -105,3 +105,18 @@ def test_a_run_of_judgebench_is_never_overwritten(tmp_path, capsys):
     path = pairwise_verdicts(tmp_path, [{"pair": "pair-001", "v": "A"}])
     assert run_import(tmp_path, "--verdicts", str(path), "--id-column", "pair", "--judge", "j", "--column", "v") == 2
     assert "not imported verdicts" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("suffix", [".json", ".parquet", ".csv"])
+def test_every_file_format_imports_the_same_verdicts(tmp_path, suffix):
+    import pandas as pd
+
+    rows = [{"pair": r["id"], "v": r["vote_1"] if n % 5 else "garbage"} for n, r in enumerate(DEMO)]
+    path = tmp_path / f"verdicts{suffix}"
+    frame = pd.DataFrame(rows)
+    {".json": lambda: path.write_text(json.dumps(rows)), ".parquet": lambda: frame.to_parquet(path),
+     ".csv": lambda: frame.to_csv(path, index=False)}[suffix]()
+    assert run_import(tmp_path, "--verdicts", str(path), "--id-column", "pair", "--judge", "j", "--column", "v",
+                      "--fail", "garbage") == 0
+    verdicts = read_run(tmp_path / "results" / "demo_recorded").verdicts[0].first
+    assert verdicts == {r["pair"]: None if r["v"] == "garbage" else r["v"] for r in rows}

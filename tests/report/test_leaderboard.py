@@ -30,6 +30,8 @@ def test_files_and_data(published):
     assert binary["judges"]["careful"]["metrics"]["accuracy"]["estimate"] > \
         binary["judges"]["yes_man"]["metrics"]["accuracy"]["estimate"]
     assert binary["humans"]["metrics"]["accuracy"] == pytest.approx(63 / 65)
+    kappa = binary["humans"]["annotator_kappa"]["label_a1"]["label_a2"]          # the two named annotators
+    assert f"label_a1 ~ label_a2 {kappa:.3f}" in (out / "index.html").read_text()
     assert binary["judges"][XSS]["bias"]["ece"] is not None         # it asked for logprobs
     pairwise = saved["datasets"]["demo_pairwise"]
     assert pairwise["judges"]["pairwise_only"]["bias"]["position_flip_rate"] == 1.0
