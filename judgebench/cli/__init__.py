@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "score": ("score", "RUN_DIR | --dataset NAME ...     agreement with the humans, with CIs (no model calls)"),
     "estimate": ("estimate", "RUN_DIR | --dataset NAME ... the true score from judge labels + a few human ones"),
     "import": ("importer", "NAME ... | --catalog | --verdicts FILE  recorded verdicts of real judges -> run folders"),
+    "escalate": ("escalate", "RUN_DIR [--judges cheap,strong] --alpha A   keep verdicts with a guarantee, escalate the rest"),
     "leaderboard": ("leaderboard", "[RUN_DIR ...]              arena ratings, metrics, bias probes -> leaderboard/"),
     "list": ("list", "                                   datasets, judges and prompts that ship"),
     "data": ("data", "add|list|show|remove              the dataset library for labeling your own data"),

@@ -16,6 +16,10 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cluster", help="resample whole groups sharing this item field")
+    parser.add_argument("--alt-test", action="store_true", help="can the judge replace the annotators? the "
+                        "alternative-annotator test (needs three or more named annotators)")
+    parser.add_argument("--epsilon", type=float, default=0.2, help="the alt-test's cost-benefit margin (0.2 experts, "
+                                                                  "0.15 skilled annotators, 0.1 crowd workers)")
     parser.add_argument("--json", help="also write the Scorecard here (strict JSON, documented in score/scorecard.py)")
     return parser
 
@@ -90,12 +94,24 @@ def main(argv: list[str]) -> int:
     args = command.parse_args(argv)
     from judgebench.score.report import format_scores, score_all
     from judgebench.score.scorecard import write_scorecard
+    from judgebench.errors import UserError
     from judgebench.score.table import ScoreOptions
 
     kind, items, judges = read_source(command, args)
     result = score_all(kind, items, judges, ScoreOptions(args.policy, args.resamples, args.confidence, args.seed,
                                                          args.cluster))
     print(format_scores(result))
+    if args.alt_test:
+        from judgebench.score.alt import alt_tests, format_alt_tests
+        from judgebench.trust.alt_test import AltTestError
+
+        try:
+            tests = alt_tests(kind, items, judges, epsilon=args.epsilon)
+        except AltTestError as exc:
+            raise UserError(f"--alt-test: {exc}") from None
+        print(format_alt_tests(tests))
+        result = dataclasses.replace(result, judges=tuple(dataclasses.replace(j, alt_test=tests[j.name])
+                                                          for j in result.judges))
     if args.json:
         write_scorecard(result, args.json)
     return 0

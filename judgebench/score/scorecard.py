@@ -21,6 +21,7 @@ Fields, as written to JSON (schema version 2):
 | `judges.<name>.no_human_consensus` | items whose annotators tie (left out of consensus metrics) |
 | `judges.<name>.coverage` | share of items with a usable verdict |
 | `judges.<name>.metrics.<metric>` | `estimate`, `low`, `high` (null when undefined, with `undefined`: why) |
+| `judges.<name>.alt_test` | with `--alt-test`: `epsilon`, `q`, `scoring`, per annotator (`annotator`, `items`, `judge_advantage`, `annotator_advantage`, `p_value`, `p_adjusted`, `judge_wins`), `skipped`, `winning_rate`, `advantage_probability`, `passed` |
 | `judges.<name>.one_answer` | the judge gave this one answer to every item it judged (null otherwise): its agreement then measures the data, not the judge |
 | `humans.items_with_several_labels` | items the human ceiling is computed on |
 | `humans.metrics.<metric>` | annotators against each other in the judges' metric (null when undefined) |
@@ -32,6 +33,7 @@ Fields, as written to JSON (schema version 2):
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from judgebench.errors import UserError
+from judgebench.trust.alt_test import AltTestResult, AnnotatorTest
 
 SCHEMA_VERSION = 2
 UNDEFINED = "undefined for these items (a constant side, an absent class, or no items)"
@@ -91,18 +94,25 @@ class JudgeScore:
     judge: str | None = None
     prompt: str | None = None
     one_answer: str | None = None       # shown as the kind shows a label, e.g. "Yes (1)"
+    alt_test: AltTestResult | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"judge": self.judge, "prompt": self.prompt, "items": self.items, "scored_items": self.scored_items,
                 "no_human_consensus": self.no_human_consensus, "coverage": _finite(self.coverage),
                 "policy": self.policy, "one_answer": self.one_answer,
-                "metrics": {k: v.to_dict() for k, v in self.metrics.items()}}
+                "metrics": {k: v.to_dict() for k, v in self.metrics.items()}} | (
+            {"alt_test": _alt_test_dict(self.alt_test)} if self.alt_test else {})
 
     @classmethod
     def from_dict(cls, name: str, data: Mapping[str, Any]) -> "JudgeScore":
+        test = data.get("alt_test")
         return cls(name, data["items"], data["scored_items"], data["no_human_consensus"], data["coverage"],
                    data["policy"], {k: Estimate.from_dict(v) for k, v in data["metrics"].items()},
-                   data.get("judge"), data.get("prompt"), data.get("one_answer"))
+                   data.get("judge"), data.get("prompt"), data.get("one_answer"),
+                   AltTestResult(test["epsilon"], test["q"], test["scoring"],
+                                 tuple(AnnotatorTest(**a) for a in test["annotators"]),
+                                 tuple(tuple(s) for s in test["skipped"]), test["winning_rate"],
+                                 test["advantage_probability"]) if test else None)
 
     def one_answer_note(self) -> str | None:
         """`local_gemma3 answered Yes (1) on all 126 items`, for a judge that never varied."""
@@ -110,6 +120,10 @@ class JudgeScore:
             return None
         return (f"{self.name} answered {self.one_answer} on all {round((self.coverage or 0) * self.items)} items it "
                 "judged: its agreement measures the data, not the judge")
+
+
+def _alt_test_dict(test: AltTestResult) -> dict[str, Any]:
+    return dataclasses.asdict(test) | {"passed": test.passed}
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ It speaks real HTTP, so litellm's own client, retries and parsing are exercised.
 Behaviour is set per test through `POST /_control` (or `ScriptedServer.configure`):
 
     latency      seconds to wait before answering
-    rules        [{"match": regex on the last user message, "model": optional, "reply": text}]
+    rules        [{"match": regex on the last user message, "model": optional, "reply": text,
+                   "verdict_prob": optional, this rule's verdict probability}]
     default      reply when no rule matches
     verdict_prob probability given to the sampled verdict token when logprobs are asked for
     fault        {"mode": "status" | "hang" | "malformed", "status": 500, "times": N,
@@ -58,13 +59,14 @@ class _State:
         self.log: list[dict[str, Any]] = []     # the latest requests' model and messages
 
 
-def _reply_text(state: _State, model: str, prompt: str) -> str:
+def _reply(state: _State, model: str, prompt: str) -> tuple[str, float]:
+    """The reply text and the probability its verdict token gets (the rule's `verdict_prob`, else the server's)."""
     for rule in state.config["rules"]:
         if rule.get("model") not in (None, model):
             continue
         if re.search(rule.get("match", ""), prompt, flags=re.DOTALL):
-            return rule["reply"]
-    return state.config["default"]
+            return rule["reply"], float(rule.get("verdict_prob", state.config["verdict_prob"]))
+    return state.config["default"], float(state.config["verdict_prob"])
 
 
 def _logprobs(text: str, verdict_prob: float) -> dict:
@@ -132,11 +134,11 @@ def _chat(state: _State):
                                      status=status, headers=headers)
         if config["latency"]:
             await asyncio.sleep(float(config["latency"]))
-        text = _reply_text(state, model, prompt)
+        text, verdict_prob = _reply(state, model, prompt)
         choice: dict[str, Any] = {"index": 0, "finish_reason": "stop",
                                   "message": {"role": "assistant", "content": text}}
         if body.get("logprobs"):
-            choice["logprobs"] = _logprobs(text, float(config["verdict_prob"]))
+            choice["logprobs"] = _logprobs(text, verdict_prob)
         prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in messages)
         state.completed += 1
         return web.json_response({
