@@ -24,10 +24,15 @@ from judgebench.metrics.bias import (
 )
 from judgebench.report.systems import systems_board
 from judgebench.run.records import Judgment
+from judgebench.trust.alt_test import AltTestError
+from judgebench.score.alt import alt_tests
 from judgebench.score.report import score_all
 from judgebench.score.scorecard import SCHEMA_VERSION
 from judgebench.score.sources import read_run
 from judgebench.score.table import JudgeVerdicts, ScoreOptions
+
+
+ALT_TEST_EPSILON = 0.2       # the paper's margin for expert annotators
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,10 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
             "confusion": _confusion(kind, items, combined[name], truth),
             "provenance": provenance.get(v.judge),
         }
+    for name, test in _alt_tests(kind, items, list(verdicts.values())).items():
+        judges[name]["alt_test"] = {"epsilon": test.epsilon, "passed": test.passed, "winning_rate": test.winning_rate,
+                                    "advantage_probability": test.advantage_probability,
+                                    "annotators": len(test.annotators)}
     _prompt_sensitivity(judges, verdicts, kind.main_metric)
     names = sorted(verdicts)
     agreement = [[_same_verdict(combined[a], combined[b]) for b in names] for a in names]
@@ -111,6 +120,14 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
             "arena": [r.__dict__ for r in arena], "online_elo": online_elo(records),
             "battles": len(records), "agreement_matrix": {"judges": names, "values": agreement},
             "systems": systems_board(kind, items, combined), "records": records}
+
+
+def _alt_tests(kind: TaskKind, items: Sequence[Item], verdicts: list[JudgeVerdicts]) -> dict:
+    """The alternative-annotator test at the paper's expert margin, where three or more named annotators allow it."""
+    try:
+        return alt_tests(kind, items, verdicts, epsilon=ALT_TEST_EPSILON)
+    except AltTestError:
+        return {}
 
 
 def _item_scores(metric: str, items: Sequence[Item], verdicts: dict[str, JudgeVerdicts]) -> dict[str, dict]:

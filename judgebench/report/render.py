@@ -98,7 +98,9 @@ def _columns(board: dict[str, Any]) -> list[tuple[str, str]]:
             if any(j["bias"].get(key) is not None for j in board["judges"].values())]
     failed = [("failed_verdicts", "failed verdicts")] if any(j.get("failed_verdicts")
                                                             for j in board["judges"].values()) else []
-    return metrics + [("coverage", "coverage")] + failed + [("bias:" + k, v) for k, v in bias] + [
+    tested = [j["alt_test"] for j in board["judges"].values() if j.get("alt_test")]
+    alt = [("alt_test", f"alt-test (ε = {tested[0]['epsilon']:g})")] if tested else []
+    return metrics + [("coverage", "coverage")] + alt + failed + [("bias:" + k, v) for k, v in bias] + [
         ("cost_per_1k_usd", "$ / 1k"), ("latency_s_p50", "p50 latency s")]
 
 
@@ -122,6 +124,8 @@ def _dataset_table(name: str, board: dict[str, Any]) -> str:
                 cells.append(_cell(value.get("estimate"), value.get("low"), value.get("high")))
             elif key.startswith("bias:"):
                 cells.append(_cell(entry["bias"].get(key[5:])))
+            elif key == "alt_test":
+                cells.append(_alt_cell(entry.get("alt_test")))
             else:
                 cells.append(_cell(entry.get(key), digits={"cost_per_1k_usd": 4, "failed_verdicts": 0}.get(key, 3)))
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -220,6 +224,16 @@ def _systems_html(name: str, systems: dict[str, Any]) -> str:
             '<th data-type="number">judge</th><th data-type="number">humans</th>'
             '<th data-type="number">bias</th><th data-type="number">rank</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _alt_cell(test: dict[str, Any] | None) -> str:
+    """Passes or fails, with the winning rate; sorted by the winning rate."""
+    if not test:
+        return _cell(None)
+    verdict = "passes" if test["passed"] else "fails"
+    return (f'<td data-value="{_e(_number(test["winning_rate"], 6))}">{verdict} '
+            f'<span class="ci">ω {_number(test["winning_rate"], 2)}, ρ {_number(test["advantage_probability"], 2)}'
+            '</span></td>')
 
 
 def _annotator_kappas(board: dict[str, Any]) -> str:

@@ -139,3 +139,14 @@ def test_a_systems_table_when_items_name_their_systems(tmp_path, server):
     assert rows_by["able"]["rank"] == [1, 1]
     page = (out / "index.html").read_text()
     assert 'id="systems-pairs"' in page and (out / "plots" / "pairs_systems.png").exists()
+
+
+def test_a_board_with_named_annotators_shows_the_alt_test(tmp_path):
+    from tests.score.test_alt_test_command import run_folder
+
+    data = publish([run_folder(tmp_path)], tmp_path / "board", resamples=50, rounds=10)
+    judges = data["datasets"]["panel"]["judges"]
+    assert judges["sharp"]["alt_test"]["passed"] and not judges["sloppy"]["alt_test"]["passed"]
+    assert judges["sharp"]["alt_test"]["epsilon"] == 0.2 and judges["sharp"]["alt_test"]["annotators"] == 5
+    page = (tmp_path / "board" / "index.html").read_text()
+    assert "alt-test (ε = 0.2)" in page and ">passes <span" in page and ">fails <span" in page
