@@ -20,6 +20,8 @@ def parser() -> argparse.ArgumentParser:
                         "alternative-annotator test (needs three or more named annotators)")
     parser.add_argument("--epsilon", type=float, default=0.2, help="the alt-test's cost-benefit margin (0.2 experts, "
                                                                   "0.15 skilled annotators, 0.1 crowd workers)")
+    parser.add_argument("--unsupervised", action="store_true", help="each judge's accuracy estimated from the judges' "
+                        "agreement alone (Dawid-Skene; three or more judges; the juries extra)")
     parser.add_argument("--json", help="also write the Scorecard here (strict JSON, documented in score/scorecard.py)")
     return parser
 
@@ -112,6 +114,15 @@ def main(argv: list[str]) -> int:
         print(format_alt_tests(tests))
         result = dataclasses.replace(result, judges=tuple(dataclasses.replace(j, alt_test=tests[j.name])
                                                           for j in result.judges))
+    if args.unsupervised:
+        from judgebench.kinds import combine_orders
+        from judgebench.trust.unsupervised import dawid_skene, format_assessment
+
+        verdicts = {j.name: {i.item_id: combine_orders(j.first.get(i.item_id), j.second.get(i.item_id))
+                             if j.second else j.first.get(i.item_id) for i in items} for j in judges}
+        truth = {i.item_id: kind.consensus(i.human) for i in items if i.human}
+        print(format_assessment(dawid_skene(verdicts, truth=truth, resamples=min(args.resamples, 200),
+                                            level=args.confidence, seed=args.seed)))
     if args.json:
         write_scorecard(result, args.json)
     return 0
