@@ -28,7 +28,11 @@ def parser() -> argparse.ArgumentParser:
     start.add_argument("--judge", action="append", help="conf/judge name (repeat: the first labels, the others "
                                                         "help choose items to review); default local_smollm2")
     start.add_argument("--judge-dir", action="append", default=[], help="extra folder of judge YAML files")
-    start.add_argument("--select", choices=["active", "random"], default="active")
+    start.add_argument("--select", choices=["active", "random", "escalate"], default="active",
+                       help="escalate: random reviews calibrate a confidence threshold with a guarantee, then the "
+                            "person sees exactly the labels below it")
+    start.add_argument("--alpha", type=float, help="escalate: the kept labels disagree with people at most this often")
+    start.add_argument("--delta", type=float, default=0.1, help="escalate: allowed chance that the guarantee fails")
     start.add_argument("--pool", type=int, default=128, help="candidates the judge labels to choose from")
     start.add_argument("--few-shot", type=int, default=4, help="reviewed examples shown per item")
     start.add_argument("--batch-size", type=int, default=16)
@@ -81,10 +85,22 @@ def _start(library, args) -> None:
         labeling, batch = start_labeling(library, args.dataset, prompt, judges_from(args.judge, args.judge_dir),
                                          few_shot_k=args.few_shot, selection=args.select, pool_size=args.pool,
                                          seed=args.seed, batch_size=args.batch_size,
-                                         column_map=parse_column_map(args.map))
+                                         column_map=parse_column_map(args.map), guarantee=_guarantee(args))
     print(f"labeling {labeling.id}: round 1, {len(batch)} items to review ({args.select} selection)")
     _print_batch(labeling, batch)
     print(f"next: judgebench label review {labeling.id}")
+
+
+def _guarantee(args) -> tuple[float, float] | None:
+    from judgebench.errors import UserError
+
+    if args.select != "escalate":
+        if args.alpha is not None:
+            raise UserError("--alpha goes with --select escalate")
+        return None
+    if args.alpha is None:
+        raise UserError("--select escalate needs --alpha (e.g. 0.1: kept labels agree with people 90% of the time)")
+    return args.alpha, args.delta
 
 
 def _review(library, args) -> None:
@@ -133,9 +149,14 @@ def _status(library, args) -> None:
     if not args.job:
         from judgebench.label.estimate import review_estimate
 
+        from judgebench.label.escalate import label_guarantee
+
         for labeling in library.labelings():
             print(f"labeling {labeling.labeling_id}: {describe_agreement(library.reviews(labeling.labeling_id))}\n"
                   f"    {review_estimate(library, labeling.labeling_id).describe(labeling.kind.estimand)}")
+            guarantee = label_guarantee(library, labeling.labeling_id)
+            if guarantee is not None:
+                print(f"    {guarantee.describe()}")
     jobs = [library.job(args.job)] if args.job else library.jobs()
     if not jobs:
         print("no jobs yet")

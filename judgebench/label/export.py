@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from judgebench.data.column_map import renamed_fields
+from judgebench.label.escalate import label_guarantee
 from judgebench.label.library import Library, LibraryError
 from judgebench.label.records import JobInfo
 from judgebench.label.workflow import Labeling, item_verdicts
@@ -29,7 +30,8 @@ def latest_job(library: Library, dataset_id: str) -> JobInfo:
 
 def labeled_frame(library: Library, job_id: str, prompt_columns: bool = False) -> pd.DataFrame:
     """One row per item, in upload order. Reviewed items carry the person's label (source `human`);
-    the others the judge's (source `judge`), or no label where the judge gave none (source `none`).
+    the others the judge's (source `judge`, or for a labeling with a calibrated guarantee `judge, guaranteed`
+    and `judge, unguaranteed`), or no label where the judge gave none (source `none`).
     `prompt_columns`: mapped columns are named after the placeholders they fill (`answer` becomes `output`),
     so that the file runs with the built-in criteria as it is."""
     job = library.job(job_id)
@@ -39,6 +41,8 @@ def labeled_frame(library: Library, job_id: str, prompt_columns: bool = False) -
     judgments = [Judgment.from_dict(r) for r in library.job_judgments(job_id)]
     verdicts = item_verdicts(judgments, labeling.kind, labeling.judges[0].name)
     human = dict(labeling.reviewed())
+    guarantee = label_guarantee(library, labeling.id)
+    origin = guarantee.origin if guarantee and guarantee.threshold else {}
     rows: list[dict[str, Any]] = []
     for item in labeling.items:
         verdict = verdicts.get(item.item_id)
@@ -46,7 +50,7 @@ def labeled_frame(library: Library, job_id: str, prompt_columns: bool = False) -
         if item.item_id in human:
             label, source = human[item.item_id], "human"
         elif judge_label is not None:
-            label, source = judge_label, "judge"
+            label, source = judge_label, origin.get(item.item_id, "judge")
         else:
             label, source = None, "none"
         added = {"item_id": item.item_id, "label": label, "label_source": source, "judge_label": judge_label,

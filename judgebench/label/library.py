@@ -68,6 +68,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     job_id TEXT PRIMARY KEY, labeling_id TEXT NOT NULL, dataset_id TEXT NOT NULL, prompt_version INTEGER NOT NULL,
     status TEXT NOT NULL, total INTEGER NOT NULL, created REAL NOT NULL, started REAL, finished REAL,
     heartbeat REAL, owner TEXT, error TEXT, examples TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS guarantees (
+    labeling_id TEXT PRIMARY KEY, alpha REAL NOT NULL, delta REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS job_judgments (
     job_id TEXT NOT NULL, key TEXT NOT NULL, item_id TEXT NOT NULL, ok INTEGER NOT NULL, record TEXT NOT NULL,
     PRIMARY KEY (job_id, key));
@@ -230,6 +232,16 @@ class Library(JobTable):
             _insert_prompt(db, info.labeling_id, 1, prompt)
         return info
 
+    def set_guarantee(self, labeling_id: str, alpha: float, delta: float) -> None:
+        """The agreement an escalating labeling guarantees: at least 1 - alpha, with probability 1 - delta."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO guarantees VALUES (?, ?, ?)", (labeling_id, alpha, delta))
+
+    def guarantee(self, labeling_id: str) -> tuple[float, float] | None:
+        with self.connect() as db:
+            row = db.execute("SELECT alpha, delta FROM guarantees WHERE labeling_id = ?", (labeling_id,)).fetchone()
+        return (float(row[0]), float(row[1])) if row else None
+
     def labeling(self, labeling_id: str) -> LabelingInfo:
         with self.connect() as db:
             row = db.execute("SELECT * FROM labelings WHERE labeling_id = ?", (labeling_id,)).fetchone()
@@ -322,7 +334,7 @@ def _remove_labelings(db: sqlite3.Connection, column: str, value: str, labelings
                          f"({','.join('?' * len(FINAL_STATES))})", (value, *FINAL_STATES)).fetchall()
     if running:
         raise LibraryError(f"job {running[0][0]} is still labeling this {what}; cancel it first")
-    for table in ("batch_items", "round_pools", "reviews", "prompt_versions", "labelings"):
+    for table in ("batch_items", "round_pools", "reviews", "prompt_versions", "guarantees", "labelings"):
         db.executemany(f"DELETE FROM {table} WHERE labeling_id = ?", [(x,) for x in labelings])
     jobs = [r[0] for r in db.execute(f"SELECT job_id FROM jobs WHERE {column} = ?", (value,))]
     db.executemany("DELETE FROM job_judgments WHERE job_id = ?", [(x,) for x in jobs])

@@ -29,6 +29,9 @@ from judgebench.run.session import judge_now, probe_judges
 
 BATCH_SIZE = 16
 DEFAULT_POOL = 128
+# active: by the judge's uncertainty, with known chances; random: uniform; escalate: uniform until a guarantee's
+# threshold is calibrated, then the items below it (label/escalate.py)
+SELECTIONS = ("active", "random", "escalate")
 DEFAULT_FEW_SHOT = 4
 DEFAULT_JUDGE = "local_smollm2"
 
@@ -187,10 +190,16 @@ class Labeling:
         round_ = self.rounds() + 1
         rng = random.Random(f"{self.info.seed}:{round_}")
         stored, prompt = self.prompt()
+        if self.info.selection == "escalate":
+            from judgebench.label.escalate import escalated_batch
+
+            queue = escalated_batch(self.library, self.id, size)
+            if queue is not None:
+                return self._save_batch(round_, stored.version, [self.item(i) for i in queue], prompt, reviewed)
         # A uniform pool of the open items; from it the batch, each item with a known chance (all of them
         # for random selection, ∝ the judge's uncertainty for active), so reviews can correct the judge's
         # estimate of the whole dataset without bias (label/estimate.py).
-        pool = rng.sample(open_items, min(size if self.info.selection == "random" else self.info.pool_size,
+        pool = rng.sample(open_items, min(self.info.pool_size if self.info.selection == "active" else size,
                                           len(open_items)))
         verdicts = self.verdicts(self.judge(pool, prompt, reviewed))
         if len(pool) <= size:
@@ -203,9 +212,20 @@ class Labeling:
             PoolEntry(item.item_id, self.judge_score(verdicts[item.item_id]), chance, len(open_items))
             for item, chance in zip(pool, inclusion)])
         chosen_ids = sorted((pool[i].item_id for i in chosen), key=lambda i: (-verdicts[i].uncertainty, i))
-        entries = [BatchEntry(round_, position, item_id, stored.version, verdicts[item_id].label,
+        return self._entries(round_, stored.version, chosen_ids, verdicts)
+
+    def _save_batch(self, round_: int, version: int, items: Sequence[Item], prompt: CriteriaPrompt,
+                    reviewed: Sequence[tuple[str, Label]]) -> list[BatchEntry]:
+        """A batch chosen by the guarantee (the items below its threshold): no pool, so it calibrates nothing
+        and the estimates leave it out."""
+        verdicts = self.verdicts(self.judge(items, prompt, reviewed))
+        return self._entries(round_, version, [i.item_id for i in items], verdicts)
+
+    def _entries(self, round_: int, version: int, item_ids: Sequence[str],
+                 verdicts: Mapping[str, ItemVerdict]) -> list[BatchEntry]:
+        entries = [BatchEntry(round_, position, item_id, version, verdicts[item_id].label,
                               verdicts[item_id].prob, verdicts[item_id].reason, verdicts[item_id].uncertainty)
-                   for position, item_id in enumerate(chosen_ids)]
+                   for position, item_id in enumerate(item_ids)]
         self.library.save_batch(self.id, round_, entries)
         return entries
 
@@ -311,15 +331,20 @@ def item_verdicts(judgments: Sequence[Judgment], kind: TaskKind, primary: str) -
 def start_labeling(library: Library, dataset_ref: str, prompt: CriteriaPrompt,
                    judges: Sequence[JudgeSpec] | None = None, *, few_shot_k: int = DEFAULT_FEW_SHOT,
                    selection: str = "active", pool_size: int = DEFAULT_POOL, seed: int = 0,
-                   batch_size: int = BATCH_SIZE,
-                   column_map: Mapping[str, str] | None = None) -> tuple[Labeling, list[BatchEntry]]:
+                   batch_size: int = BATCH_SIZE, column_map: Mapping[str, str] | None = None,
+                   guarantee: tuple[float, float] | None = None) -> tuple[Labeling, list[BatchEntry]]:
     """Create a labeling and label its first review batch. Bad prompts fail before any call.
-    `column_map` changes the dataset version's map (placeholder -> column), which is remembered."""
+    `column_map` changes the dataset version's map (placeholder -> column), which is remembered.
+    `guarantee` (alpha, delta) goes with `selection="escalate"` (label/escalate.py)."""
     if not KINDS.get(prompt.kind).reviewable:
         raise ConfigError(f"labeling supports {[k for k in KINDS.names() if KINDS.get(k).reviewable]} criteria; "
                           f"{prompt.name!r} is {prompt.kind}")
-    if selection not in ("active", "random"):
-        raise ConfigError(f"selection must be active or random, got {selection!r}")
+    if selection not in SELECTIONS:
+        raise ConfigError(f"selection must be one of {', '.join(SELECTIONS)}, got {selection!r}")
+    if (selection == "escalate") != (guarantee is not None):
+        raise ConfigError("escalate selection takes a guarantee (alpha, delta), and only it does")
+    if guarantee is not None and not all(0 < v < 1 for v in guarantee):
+        raise ConfigError(f"alpha and delta must be between 0 and 1, got {guarantee}")
     info = library.dataset(dataset_ref)
     kind = kind_from(prompt.kind)
     if column_map:
@@ -330,5 +355,7 @@ def start_labeling(library: Library, dataset_ref: str, prompt: CriteriaPrompt,
     created = library.create_labeling(info.dataset_id, kind, [j.to_dict() for j in judges],
                                       PromptVersion(1, prompt.name, prompt.template, prompt.system),
                                       few_shot_k=few_shot_k, selection=selection, pool_size=pool_size, seed=seed)
+    if guarantee is not None:
+        library.set_guarantee(created.labeling_id, *guarantee)
     labeling = Labeling(library, created.labeling_id)
     return labeling, (labeling.next_batch(batch_size) if batch_size else [])

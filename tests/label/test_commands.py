@@ -268,3 +268,15 @@ def test_a_prompt_the_columns_cannot_fill_says_which_map_would(home, tmp_path, s
     assert result.returncode == 2 and server.state.requests == 0
     assert "uses {context}, {input}, {output}, which no column of dataset 'answers' fills" in result.stderr
     assert "--map context=COLUMN --map input=COLUMN --map output=COLUMN" in result.stderr
+
+
+def test_escalate_from_the_command_line(home, tmp_path):
+    home, judge_dir = home
+    cli("data", "add", str(write_csv(tmp_path / "answers.csv", rows(40))), "--home", str(home))
+    missing = start(home, judge_dir, "--select", "escalate")
+    assert missing.returncode == 2 and "--select escalate needs --alpha" in missing.stderr
+    started = start(home, judge_dir, "--select", "escalate", "--alpha", "0.1")
+    assert started.returncode == 0, started.stderr
+    assert "(escalate selection)" in started.stdout
+    status = cli("label", "status", "--home", str(home)).stdout
+    assert "guarantee: agreement >= 0.9 with probability >= 0.9; calibrated once a labeling job" in status
