@@ -22,6 +22,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--labeling", action="append", default=[],
                         help="an LLM Judge++ labeling with reviews, as a dataset of its own (repeat)")
     parser.add_argument("--home", default=None, help="the library folder (its labelings and arena votes)")
+    parser.add_argument("--unsupervised", action="store_true",
+                        help="per dataset, each judge's accuracy estimated without the human labels (Dawid-Skene, "
+                             "three or more judges; the juries extra; minutes per dataset)")
     args = parser.parse_args(argv)
 
     from judgebench.arena.ballots import default_votes, merge_votes
@@ -40,7 +43,7 @@ def main(argv: list[str]) -> int:
     if not runs and not votes and not labelings:
         raise UserError(f"no runs in {args.results}/ and no votes; run `judgebench run` first")
     data = publish(runs, args.out, resamples=args.resamples, rounds=args.rounds, seed=args.seed, votes=votes,
-                   min_votes=args.min_votes, labelings=labelings)
+                   min_votes=args.min_votes, labelings=labelings, unsupervised=args.unsupervised)
     voted = f", {len(votes)} arena votes" if votes else ""
     print(f"leaderboard of {len(runs)} run(s), {len(data['datasets'])} dataset(s), {data['battles']} battles"
           f"{voted}: {args.out}/index.html")

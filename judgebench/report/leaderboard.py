@@ -25,6 +25,7 @@ from judgebench.metrics.bias import (
 from judgebench.report.systems import systems_board
 from judgebench.run.records import Judgment
 from judgebench.trust.alt_test import AltTestError
+from judgebench.trust.unsupervised import MIN_JUDGES, UnsupervisedError, dawid_skene
 from judgebench.score.alt import alt_tests
 from judgebench.score.report import score_all
 from judgebench.score.scorecard import SCHEMA_VERSION
@@ -64,7 +65,8 @@ def _finite(value: float) -> float | None:
     return None if value is None or (isinstance(value, float) and not np.isfinite(value)) else float(value)
 
 
-def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) -> dict[str, Any]:
+def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int,
+                   unsupervised: bool = False) -> dict[str, Any]:
     first = runs[0]
     kind, items = first.kind, first.items
     every = [v for run in runs for v in run.verdicts]
@@ -108,6 +110,7 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
         judges[name]["alt_test"] = {"epsilon": test.epsilon, "passed": test.passed, "winning_rate": test.winning_rate,
                                     "advantage_probability": test.advantage_probability,
                                     "annotators": len(test.annotators)}
+    unsupervised = _unsupervised(kind, combined, truth, options) if unsupervised else None
     _prompt_sensitivity(judges, verdicts, kind.main_metric)
     names = sorted(verdicts)
     agreement = [[_same_verdict(combined[a], combined[b]) for b in names] for a in names]
@@ -119,7 +122,22 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int) 
             "comparisons": [c.to_dict() for c in scores.comparisons],
             "arena": [r.__dict__ for r in arena], "online_elo": online_elo(records),
             "battles": len(records), "agreement_matrix": {"judges": names, "values": agreement},
-            "systems": systems_board(kind, items, combined), "records": records}
+            "systems": systems_board(kind, items, combined), "records": records, "unsupervised": unsupervised}
+
+
+def _unsupervised(kind: TaskKind, combined: dict[str, dict], truth: dict, options: ScoreOptions) -> dict | None:
+    """Each judge's accuracy estimated from the judges' agreement alone (Dawid-Skene), beside the measured one;
+    for label kinds with three or more judges, when crowd-kit (the juries extra) is installed."""
+    if kind.labels() is None or len(combined) < MIN_JUDGES:
+        return None
+    try:
+        # each resample refits the EM: 50 of them give a usable interval in minutes, not hours
+        assessment = dawid_skene(combined, truth=truth, resamples=min(options.resamples, 50), seed=options.seed)
+    except UnsupervisedError as exc:
+        return {"unavailable": str(exc)}
+    return {"judges": {j.judge: {"estimate": _finite(j.accuracy), "low": _finite(j.low), "high": _finite(j.high),
+                                 "measured": j.measured_accuracy, "measured_items": j.measured_items}
+                       for j in assessment.judges}, "items": assessment.items}
 
 
 def _alt_tests(kind: TaskKind, items: Sequence[Item], verdicts: list[JudgeVerdicts]) -> dict:
@@ -238,16 +256,17 @@ def vote_board(votes: Sequence[Vote], *, rounds: int, seed: int, min_votes: int)
 
 
 def build_leaderboard(runs: Sequence[RunData], *, resamples: int = 1000, rounds: int = 100,
-                      seed: int = 0, votes: Sequence[Vote] = (), min_votes: int = 20) -> dict[str, Any]:
+                      seed: int = 0, votes: Sequence[Vote] = (), min_votes: int = 20,
+                      unsupervised: bool = False) -> dict[str, Any]:
     """Per-dataset boards, and an overall arena from all datasets' battles pooled (a judge that
     did not judge a dataset simply has no battles there), rated separately within each group of judges that
     battles connect (`groups`; judges without any battle are `unrated`); with `votes`, the people's Judge
-    Arena beside it."""
+    Arena beside it; `unsupervised`: each board's Dawid-Skene estimates, made without its human labels."""
     options = ScoreOptions(resamples=resamples, seed=seed)
     by_dataset: dict[str, list[RunData]] = {}
     for run in runs:
         by_dataset.setdefault(run.dataset, []).append(run)
-    boards = {name: _dataset_board(group, options, rounds) for name, group in by_dataset.items()}
+    boards = {name: _dataset_board(group, options, rounds, unsupervised) for name, group in by_dataset.items()}
     # Real judges' recorded verdicts first, then the runs of this machine, each by name.
     datasets = {name: boards[name] for name in sorted(boards, key=lambda n: (not boards[n]["recorded"], n))}
     pooled = [r for board in datasets.values() for r in board.pop("records")]

@@ -19,10 +19,11 @@ def find_runs(results: str | Path) -> list[Path]:
 
 
 def publish(run_dirs: Sequence[str | Path], out: str | Path, *, resamples: int = 1000, rounds: int = 100,
-            seed: int = 0, votes: Sequence[Vote] = (), min_votes: int = 20, labelings: Sequence[RunData] = ()) -> dict:
+            seed: int = 0, votes: Sequence[Vote] = (), min_votes: int = 20, labelings: Sequence[RunData] = (),
+            unsupervised: bool = False) -> dict:
     """`labelings`: LLM Judge++ labelings as boards of their own (`label_board.labeling_run`)."""
     data = build_leaderboard([load_run(d) for d in run_dirs] + list(labelings), resamples=resamples, rounds=rounds,
-                             seed=seed, votes=votes, min_votes=min_votes)
+                             seed=seed, votes=votes, min_votes=min_votes, unsupervised=unsupervised)
     out = Path(out)
     (out / "plots").mkdir(parents=True, exist_ok=True)
     written: dict[str, dict[str, str]] = {}

@@ -236,6 +236,24 @@ def _alt_cell(test: dict[str, Any] | None) -> str:
             '</span></td>')
 
 
+def _unsupervised_html(name: str, table: dict[str, Any]) -> str:
+    """Dawid-Skene's estimates, marked as made without human labels, beside the measured accuracy."""
+    head = "<h3>Estimated without human labels</h3>"
+    if "unavailable" in table:
+        return f'{head}<p class="note">{_e(table["unavailable"])}</p>'
+    rows = "".join(f'<tr><td class="name" data-value="{_e(judge)}">{_e(judge)}</td>'
+                   f'{_cell(e["estimate"], e["low"], e["high"])}{_cell(e["measured"])}'
+                   f'<td data-value="{e["measured_items"]}">{e["measured_items"]}</td></tr>'
+                   for judge, e in sorted(table["judges"].items(), key=lambda kv: -(kv[1]["estimate"] or 0)))
+    return (f"{head}<p>Each judge's accuracy estimated from the judges' agreement alone (Dawid-Skene, "
+            f"{table['items']} items, 95% bootstrap intervals): what a board without any human label would say. "
+            "The measured accuracy beside it shows whether the model's assumption (judges err independently) "
+            f"held here.</p>{_scroll_open(name + ' unsupervised')}<table class=\"sortable\" "
+            f'id="unsupervised-{_e(slug(name))}"><thead><tr><th class="name" data-type="text">judge</th>'
+            '<th data-type="number">estimated accuracy (no labels)</th><th data-type="number">measured accuracy</th>'
+            f'<th data-type="number">labeled items</th></tr></thead><tbody>{rows}</tbody></table></div>')
+
+
 def _annotator_kappas(board: dict[str, Any]) -> str:
     table = board["humans"].get("annotator_kappa") or {}
     return ", ".join(f"{a} ~ {b} {_number(v) or 'undefined'}" for a, row in table.items() for b, v in row.items())
@@ -297,6 +315,8 @@ def render_html(data: dict[str, Any], plots: dict[str, dict[str, str]]) -> str:
             parts.append(f'<p class="note">Cohen\'s kappa between annotators: {_e(_annotator_kappas(board))}.</p>')
         if board.get("systems"):
             parts.append(_systems_html(name, board["systems"]))
+        if board.get("unsupervised"):
+            parts.append(_unsupervised_html(name, board["unsupervised"]))
         for kind, path in plots.get(name, {}).items():
             parts.append(f'<figure><img src="{_e(path)}" alt="{_e(PLOT_TITLES[kind])}: {_e(name)}">'
                          f'<figcaption>{_e(PLOT_TITLES[kind])}</figcaption></figure>')

@@ -150,3 +150,16 @@ def test_a_board_with_named_annotators_shows_the_alt_test(tmp_path):
     assert judges["sharp"]["alt_test"]["epsilon"] == 0.2 and judges["sharp"]["alt_test"]["annotators"] == 5
     page = (tmp_path / "board" / "index.html").read_text()
     assert "alt-test (ε = 0.2)" in page and ">passes <span" in page and ">fails <span" in page
+
+
+def test_the_board_estimated_without_human_labels(tmp_path):
+    from tests.trust.test_unsupervised import planted_run
+
+    data = publish([planted_run(tmp_path / "run")], tmp_path / "board", resamples=10, rounds=10, unsupervised=True)
+    table = data["datasets"]["planted"]["unsupervised"]
+    assert table["items"] == 400 and table["judges"]["j90"]["estimate"] == pytest.approx(0.9, abs=0.05)
+    assert table["judges"]["j90"]["measured_items"] == 100
+    page = (tmp_path / "board" / "index.html").read_text()
+    assert "<h3>Estimated without human labels</h3>" in page and 'id="unsupervised-planted"' in page
+    assert publish([planted_run(tmp_path / "again")], tmp_path / "plain", resamples=10,
+                   rounds=10)["datasets"]["planted"]["unsupervised"] is None            # opt-in: it costs minutes

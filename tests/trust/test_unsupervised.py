@@ -47,23 +47,28 @@ def test_two_judges_are_not_enough():
         dawid_skene({k: verdicts[k] for k in ("j90", "j80")})
 
 
-def test_score_unsupervised_prints_estimates_beside_measured_values(tmp_path, capsys):
-    from judgebench.cli import main
+def planted_run(folder, items=400, labeled=100):
+    """A run folder: the five planted judges on `items` binary items, people's labels on the first `labeled`."""
     from judgebench.data.schema import Item
     from judgebench.run.records import Judgment
     from judgebench.run.store import RunStore
 
-    truth, verdicts = planted(3, 400)
-    store = RunStore(tmp_path / "run")
-    # people labeled the first 100 items only
+    truth, verdicts = planted(3, items)
+    store = RunStore(folder)
     store.open({"run_id": "run", "fingerprint": "f", "dataset": {"name": "planted", "kind": "binary"}},
-               [Item(f"i{i}", {"output": str(i)}, (t,) if i < 100 else ()) for i, t in truth.items()])
+               [Item(f"i{i}", {"output": str(i)}, (t,) if i < labeled else ()) for i, t in truth.items()])
     for name, given in verdicts.items():
         for i, v in given.items():
             store.append(Judgment("run", f"{name}{i}", f"i{i}", name, "p", "h", None, 0, v, None, None, str(v),
                                   None, None, None, None, None, False, None))
     store.finish({"run_id": "run"})
-    assert main(["score", str(tmp_path / "run"), "--resamples", "10", "--unsupervised"]) == 0
+    return folder
+
+
+def test_score_unsupervised_prints_estimates_beside_measured_values(tmp_path, capsys):
+    from judgebench.cli import main
+
+    assert main(["score", str(planted_run(tmp_path / "run")), "--resamples", "10", "--unsupervised"]) == 0
     out = capsys.readouterr().out
     assert "estimated without human labels (Dawid-Skene on 400 items, 5 judges" in out
     section = out[out.index("estimated without human labels"):]
