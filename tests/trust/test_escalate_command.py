@@ -41,7 +41,7 @@ def test_the_cascade_keeps_the_guarantee_and_costs_less_than_the_strong_judge_al
     alone = capsys.readouterr().out
     assert "cheap (confidence from probability): keeps confidence >= 0.97" in cascade
     coverage = [float(re.search(r"coverage ([\d.]+)", text).group(1)) for text in (cascade, alone)]
-    cost = [float(re.search(r"reaches it: \$([\d.]+)", text).group(1)) for text in (cascade, alone)]
+    cost = [float(re.search(r"reach it: \$([\d.]+)", text).group(1)) for text in (cascade, alone)]
     agreement = float(re.search(r"kept verdicts' agreement ([\d.]+)", cascade).group(1))
     assert coverage[0] >= coverage[1] and cost[0] < cost[1] and agreement >= 0.8
 
