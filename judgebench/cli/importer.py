@@ -23,6 +23,8 @@ def parser() -> argparse.ArgumentParser:
     file.add_argument("--column", help="the verdict field")
     file.add_argument("--second-column", help="the verdict on the swapped order (pairwise)")
     file.add_argument("--second-raw", action="store_true", help="--second-column is as the judge said it: flip it")
+    file.add_argument("--confidence-column", help="the judge's probability of its verdict (0-1): what "
+                                                  "`judgebench escalate` thresholds")
     how = file.add_mutually_exclusive_group()
     how.add_argument("--id-column", action="append", help="the item id field (repeat to join several with ':')")
     how.add_argument("--row-order", action="store_true", help="each judge's k-th row is the dataset's k-th item")
@@ -42,6 +44,7 @@ def _described(args: argparse.Namespace) -> dict:
 
     return {"name": args.name, "dataset": args.dataset, "file": args.verdicts, "column": args.column,
             "second_column": args.second_column, "second_raw": args.second_raw,
+            "confidence_column": args.confidence_column,
             "id_column": (args.id_column[0] if len(args.id_column) == 1 else args.id_column) if args.id_column
             else None, "row_order": args.row_order, "position_column": args.position_column,
             "judge": args.judge, "judge_columns": args.judge_column or [],

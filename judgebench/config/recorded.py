@@ -14,7 +14,7 @@ from judgebench.recorded.spec import Provenance, RecordedSet
 GROUP = "recorded"
 KEYS = {"name", "dataset", "dataset_overrides", "file", "column", "second_column", "second_raw", "id_column",
         "row_order", "position_column", "judge", "judge_columns", "where", "map", "fail", "raw_scale",
-        "provenance", "parts", "description", "board", "metrics", "families"}
+        "provenance", "parts", "description", "board", "metrics", "families", "confidence_column"}
 PART_KEYS = KEYS - {"parts", "provenance", "description"}
 
 
@@ -59,6 +59,7 @@ def _one(data: Mapping[str, Any]) -> RecordedSet:
             fail=tuple("null" if v is None else str(v) for v in data.get("fail") or ()),
             raw_scale=(float(scale[0]), float(scale[1])) if scale else None,
             provenance=Provenance(**(data.get("provenance") or {})),
+            confidence_column=data.get("confidence_column"),
             metrics=tuple(_metric(where, m) for m in data.get("metrics") or ()),
             families={str(k): str(v) for k, v in (data.get("families") or {}).items()})
     except ValueError as exc:

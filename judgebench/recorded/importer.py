@@ -36,7 +36,7 @@ def fingerprint(spec: RecordedSet) -> str:
 def judgments(spec: RecordedSet, judges: Sequence[RecordedJudge], run_id: str, prompt_hash: str) -> list[Judgment]:
     return [Judgment(run_id=run_id, key=_digest(spec.name, judge.name, v.item_id, v.order)[:32], item_id=v.item_id,
                      judge_id=judge.name, prompt_id=PROMPT, prompt_hash=prompt_hash, order=v.order, sample=0,
-                     value=v.value, prob=None, choice_probs=None, raw_text=None if v.raw is None else str(v.raw),
+                     value=v.value, prob=v.prob, choice_probs=None, raw_text=None if v.raw is None else str(v.raw),
                      parse_error=v.failure, prompt_tokens=None, completion_tokens=None, cost_usd=None,
                      latency_s=None, cached=False, error=None)
             for judge in judges for v in judge.verdicts]

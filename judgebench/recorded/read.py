@@ -21,6 +21,7 @@ class RecordedVerdict:
     value: Label | None             # in the dataset's orientation; None for a failed verdict
     raw: Any
     failure: str | None = None      # why it is a failed verdict
+    prob: float | None = None       # the judge's probability of its verdict, where the file records one
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,23 @@ def _verdict(spec: RecordedSet, kind: TaskKind, row: RawRow, column: str, item_i
         value = to_verdict(kind, _rescaled(spec, kind, raw) if spec.raw_scale else raw, spec.mapping)
     except ValueError as exc:
         raise row.error(f"{exc}; or declare it failed (--fail {raw})", column) from None
-    return RecordedVerdict(item_id, order, kind.flip(value) if flip else value, raw)
+    return RecordedVerdict(item_id, order, kind.flip(value) if flip else value, raw,
+                           prob=_probability(spec, row) if order in (None, kind.orders(True)[0]) else None)
+
+
+def _probability(spec: RecordedSet, row: RawRow) -> float | None:
+    if spec.confidence_column is None:
+        return None
+    raw = field_value(row.record, spec.confidence_column, None)
+    if _missing(raw):
+        return None
+    try:
+        prob = float(raw)
+    except (TypeError, ValueError):
+        raise row.error(f"confidence {raw!r} is not a number", spec.confidence_column) from None
+    if not 0 <= prob <= 1:
+        raise row.error(f"confidence {prob:g} is not a probability between 0 and 1", spec.confidence_column)
+    return prob
 
 
 def _item_id(spec: RecordedSet, row: RawRow, ids: list[str], seen: int) -> str:

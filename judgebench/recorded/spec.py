@@ -53,6 +53,7 @@ class RecordedSet:
     fail: tuple[str, ...] = ()                  # raw values that are failed verdicts ("null": a missing one)
     raw_scale: tuple[float, float] | None = None    # numbers on this scale, mapped linearly onto the kind's
     provenance: Provenance = Provenance()
+    confidence_column: str | None = None        # the judge's probability of its verdict (0-1), where recorded
     metrics: tuple[str, ...] = ()               # the metrics the source published: leaderboard columns
     families: Mapping[str, str] = field(default_factory=dict)    # judge -> model family (self-preference)
 

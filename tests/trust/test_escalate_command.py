@@ -49,3 +49,26 @@ def test_the_cascade_keeps_the_guarantee_and_costs_less_than_the_strong_judge_al
 def test_bad_input_is_refused(cascade_run, capsys):
     assert main(["escalate", str(cascade_run), "--judges", "cheap,nobody"]) == 2
     assert "nobody did not judge" in capsys.readouterr().err
+
+
+def test_recorded_verdicts_with_a_confidence_column(tmp_path, capsys):
+    """Verdicts recorded elsewhere with the judge's probability: imported, then thresholded by it."""
+    from tests.conftest import write_jsonl
+
+    items = [i for i in load_dataset(named_dataset("demo_binary")).items if BINARY.consensus(i.human) is not None]
+    rows = [{"id": i.item_id, "v": BINARY.consensus(i.human) if n % 7 else 1 - BINARY.consensus(i.human),
+             "p": 0.95 if n % 7 else 0.6} for n, i in enumerate(items)]
+    path = write_jsonl(tmp_path / "recorded.jsonl", rows)
+    assert main(["import", "--results", str(tmp_path / "results"), "--name", "sure", "--dataset", "demo_binary",
+                 "--verdicts", str(path), "--id-column", "id", "--judge", "elsewhere", "--column", "v",
+                 "--confidence-column", "p"]) == 0
+    assert main(["escalate", str(tmp_path / "results" / "sure"), "--alpha", "0.1", "--delta", "0.1"]) == 0
+    out = capsys.readouterr().out
+    assert "elsewhere (confidence from probability): keeps confidence >= 0.95" in out
+    assert "kept verdicts' agreement 1.000" in out
+    rows[0]["p"] = 1.7
+    write_jsonl(path, rows)
+    assert main(["import", "--results", str(tmp_path / "results"), "--name", "sure", "--dataset", "demo_binary",
+                 "--verdicts", str(path), "--id-column", "id", "--judge", "elsewhere", "--column", "v",
+                 "--confidence-column", "p"]) == 2
+    assert "line 1, column 'p': confidence 1.7 is not a probability" in capsys.readouterr().err
