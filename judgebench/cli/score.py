@@ -115,11 +115,9 @@ def main(argv: list[str]) -> int:
         result = dataclasses.replace(result, judges=tuple(dataclasses.replace(j, alt_test=tests[j.name])
                                                           for j in result.judges))
     if args.unsupervised:
-        from judgebench.kinds import combine_orders
         from judgebench.trust.unsupervised import dawid_skene, format_assessment
 
-        verdicts = {j.name: {i.item_id: combine_orders(j.first.get(i.item_id), j.second.get(i.item_id))
-                             if j.second else j.first.get(i.item_id) for i in items} for j in judges}
+        verdicts = {j.name: j.combined(i.item_id for i in items) for j in judges}
         truth = {i.item_id: kind.consensus(i.human) for i in items if i.human}
         print(format_assessment(dawid_skene(verdicts, truth=truth, resamples=min(args.resamples, 200),
                                             level=args.confidence, seed=args.seed)))

@@ -83,8 +83,7 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int,
     provenance = {name: source for run in runs for name, source in run.provenance.items()}
     published = [m for run in runs for m in run.metrics]
     scores = score_all(kind, items, list(verdicts.values()), options)
-    combined = {name: ({k: combine_orders(v.first.get(k), v.second.get(k)) for k in v.first} if v.second else dict(v.first))
-                for name, v in verdicts.items()}
+    combined = {name: v.combined(v.first) for name, v in verdicts.items()}
     ranking = next((m for m in published if get(m).interval == "ratio"), None)
     records = score_battles(_item_scores(ranking, items, verdicts)) if ranking else \
         item_battles(kind, items, combined)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from judgebench.data.schema import Item
-from judgebench.kinds import TaskKind, combine_orders
+from judgebench.kinds import TaskKind
 from judgebench.score.table import JudgeVerdicts
 from judgebench.trust.alt_test import AltTestError, AltTestResult, alt_test
 
@@ -29,9 +29,8 @@ def alt_tests(kind: TaskKind, items: Sequence[Item], judges: Sequence[JudgeVerdi
     scoring = "neg_rmse" if kind.level == "interval" else "accuracy"
     out = {}
     for judge in judges:
-        verdicts = {i.item_id: combine_orders(judge.first.get(i.item_id), (judge.second or {}).get(i.item_id))
-                    if judge.second else judge.first.get(i.item_id) for i in items}
-        out[judge.name] = alt_test(verdicts, humans, scoring=scoring, epsilon=epsilon, q=q)
+        out[judge.name] = alt_test(judge.combined(i.item_id for i in items), humans, scoring=scoring,
+                                   epsilon=epsilon, q=q)
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -39,6 +39,12 @@ class JudgeVerdicts:
     @property
     def judge(self) -> str:
         return self.judge_id or self.name
+
+    def combined(self, item_ids: Iterable[str]) -> dict[str, Label | None]:
+        """One verdict per item: both orders combined as MT-Bench does (disagreement = tie)."""
+        if not self.second:
+            return {k: self.first.get(k) for k in item_ids}
+        return {k: combine_orders(self.first.get(k), self.second.get(k)) for k in item_ids}
 
 
 @dataclass(frozen=True)
