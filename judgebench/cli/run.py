@@ -20,6 +20,11 @@ def summary_table(summary: dict) -> str:
                 f"{session['already_done']} already done, {session['wall_s']:.1f} s")
     for judge, reason in session["aborted"].items():
         rows.append(f"judge {judge} stopped: {reason}")
+    for name, jury in summary.get("juries", {}).items():
+        asked, saved = jury["member_calls"], jury["not_needed"]
+        share = f" ({saved / (asked + saved):.0%} of them)" if asked + saved else ""
+        rows.append(f"{name}: {jury['description']}; {asked} member calls used, {saved} not needed{share}"
+                    + (f", {jury['excluded']} member votes left out for their own family" if jury["excluded"] else ""))
     return "\n".join(rows)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 
 
 def parser() -> argparse.ArgumentParser:
@@ -52,8 +53,13 @@ def read_source(command: argparse.ArgumentParser, args: argparse.Namespace):
     from judgebench.score import sources
 
     if args.run:
-        kind, items, judges = sources.from_run(args.run)
-        return kind, sources.matching(items, sources.parse_pairs(args.where, "--where")), judges
+        from judgebench.judges.families import family_overlaps
+
+        run = sources.read_run(args.run)
+        items = sources.matching(run.items, sources.parse_pairs(args.where, "--where"))
+        for overlap in family_overlaps(run.families, items):
+            print(f"warning: {overlap.warning()}", file=sys.stderr)
+        return run.kind, items, run.verdicts
     if args.dataset and (args.dataset_column or (args.verdicts and args.column)):
         return recorded(args)
     command.error("give a run folder, or --dataset with --dataset-column or --verdicts and --column")

@@ -46,6 +46,8 @@ def main(argv: list[str]) -> int:
                              "localhost, ::1 and --host")
     parser.add_argument("--arena-judge", action="append", default=None,
                         help="a judge in the Judge Arena (repeat; default: local_smollm2 and local_gemma3)")
+    parser.add_argument("--arena-seed", type=int, help="draw the Judge Arena's items and pairs from this seed "
+                                                        "(the same matches in the same order; default: unseeded)")
     args = parser.parse_args(argv)
     token = secrets.token_urlsafe(24) if args.token == "auto" else args.token
     if not is_loopback(args.host) and not token:
@@ -59,7 +61,7 @@ def main(argv: list[str]) -> int:
 
     library = Library(args.home)
     app = create_app(library, token=token, judge_dirs=args.judge_dir, max_upload_mb=args.max_upload_mb,
-                     arena_judges=args.arena_judge or DEFAULT_ARENA_JUDGES,
+                     arena_judges=args.arena_judge or DEFAULT_ARENA_JUDGES, arena_seed=args.arena_seed,
                      allowed_hosts=allowed_hosts(args.host, args.allowed_host))
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     suffix = f"/?token={token}" if token else "/"

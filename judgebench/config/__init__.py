@@ -23,6 +23,7 @@ from judgebench.errors import UserError
 from judgebench.kinds import KINDS, TaskKind, kind_from
 from judgebench.judges.prompts import CriteriaPrompt
 from judgebench.judges.spec import JudgeSpec
+from judgebench.juries.spec import JurySpec
 from judgebench.registry import unknown_name
 
 
@@ -161,6 +162,9 @@ def judge_spec(data: Mapping[str, Any] | str, extra_dirs: tuple[str, ...] = ()) 
     if isinstance(data, str):
         data = load_group_entry("judge", data, extra_dirs)
     data = dict(_plain(data))
+    if data.get("kind") == "jury":
+        raise ConfigError(f"{data.get('name', 'jury')!r} is a jury: juries judge in `judgebench run`; "
+                          "here one judge is needed")
     if "model" in data and "name" not in data:
         data["name"] = re.sub(r"[^\w.-]+", "_", data["model"])
     _checked(f"judge {data.get('name', '?')}", data, {f.name for f in fields(JudgeSpec)})
@@ -176,7 +180,7 @@ def judge_spec(data: Mapping[str, Any] | str, extra_dirs: tuple[str, ...] = ()) 
 class RunConfig:
     run_id: str
     dataset: DatasetSpec
-    judges: tuple[JudgeSpec, ...]
+    judges: tuple[JudgeSpec, ...]      # every judge that is called, the juries' members included
     prompt: CriteriaPrompt
     few_shot_k: int
     few_shot_seed: int
@@ -188,12 +192,17 @@ class RunConfig:
     raw: dict[str, Any]
     executor: str = "local"      # local | ray: where model calls run; results are the same either way
     ray: RaySettings | None = None   # when executor == "ray"
+    juries: tuple[JurySpec, ...] = ()  # judges made of other judges' verdicts (their members are in `judges`)
+    jury_members_only: tuple[str, ...] = ()   # members of juries that were not listed as judges themselves
 
     def fingerprint(self) -> str:
         """Identity of the experiment: a resumed run must have the same one."""
         blob = json.dumps({"dataset": _spec_dict(self.dataset), "judges": [j.to_dict() for j in self.judges],
                            "prompt": [self.prompt.name, self.prompt.hash],
-                           "few_shot": [self.few_shot_k, self.few_shot_seed]}, sort_keys=True, default=str)
+                           "few_shot": [self.few_shot_k, self.few_shot_seed]}
+                          # only a run with juries names them, so runs of earlier versions keep their fingerprint
+                          | ({"juries": [j.to_dict() for j in self.juries]} if self.juries else {}),
+                          sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -217,10 +226,9 @@ def run_config(cfg: Any, output_dir: str | Path | None = None) -> RunConfig:
         judges_raw = [judges_raw]
     if not judges_raw:
         raise ConfigError("no judges selected; e.g. judges='[local_smollm2]'")
-    judges = tuple(judge_spec(j, judge_dirs) for j in judges_raw)
-    names = [j.name for j in judges]
-    if len(set(names)) != len(names):
-        raise ConfigError(f"judge names must be unique, got {names}")
+    from judgebench.config.juries import judges_and_juries
+
+    judges, juries, members_only = judges_and_juries(judges_raw, dataset.kind, judge_dirs)
     prompt_raw = raw.get("prompt") or dataset.default_prompt
     if not prompt_raw:
         raise ConfigError(f"dataset {dataset.name!r} has no default_prompt; choose one, e.g. prompt=faithfulness "
@@ -232,7 +240,7 @@ def run_config(cfg: Any, output_dir: str | Path | None = None) -> RunConfig:
     return RunConfig(
         run_id=run_id, dataset=dataset, judges=judges, prompt=prompt,
         few_shot_k=int(few_shot.get("k", 0)), few_shot_seed=int(few_shot.get("seed", 0)),
-        output_dir=Path(output_dir) if output_dir else results_dir / run_id,
+        juries=juries, jury_members_only=members_only, output_dir=Path(output_dir) if output_dir else results_dir / run_id,
         cache_path=Path(raw.get("cache_path") or results_dir / "cache.sqlite"),
         dry_run=bool(raw.get("dry_run", False)), progress=bool(raw.get("progress", True)),
         workers=_workers(raw.get("workers", "auto")), raw=raw, **_executor(raw))

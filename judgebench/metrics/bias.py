@@ -12,6 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
+from judgebench.judges.families import in_family
 from judgebench.metrics.agreement import undefined
 from judgebench.metrics.krippendorff import krippendorff_alpha
 
@@ -63,11 +64,11 @@ def longer_wins(verdicts: Sequence[str | None], length_a: Sequence[int], length_
 def family_wins(verdicts: Sequence[str | None], model_a: Sequence[str], model_b: Sequence[str],
                 family: str) -> Preference:
     """P(the response of `family` wins | exactly one side comes from that family and a side won).
-    A model belongs to the family when its name starts with it (family "gpt-4" holds gpt-4-0613,
-    not gpt-3.5-turbo). Compare the judge's rate for its own family with the humans' rate."""
+    Membership is `judges.families.in_family` (family "gpt-4" holds gpt-4-0613, not gpt-3.5-turbo).
+    Compare the judge's rate for its own family with the humans' rate."""
     wins = []
     for verdict, a, b in zip(verdicts, model_a, model_b, strict=True):
-        mine_a, mine_b = a.lower().startswith(family.lower()), b.lower().startswith(family.lower())
+        mine_a, mine_b = in_family(a, family), in_family(b, family)
         if mine_a == mine_b or verdict not in ("A", "B"):
             continue
         wins.append((verdict == "A") == mine_a)

@@ -54,11 +54,10 @@ def load_run(directory: str | Path) -> RunData:
     summary_path = Path(directory) / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {"judges": {}}
     judges = run.manifest.get("judges", [])
-    families = {j["name"]: j["family"] for j in judges if j.get("family")}
     provenance = {j["name"]: j["recorded"] for j in judges if j.get("recorded")}
     metrics = tuple((run.manifest.get("recorded") or {}).get("metrics") or ())
     return RunData(run.manifest["dataset"]["name"], run.kind, run.items, run.verdicts, run.judgments,
-                   summary, families, provenance, metrics)
+                   summary, run.families, provenance, metrics)
 
 
 def _finite(value: float) -> float | None:
@@ -81,6 +80,7 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int,
     costs = {name: s for run in runs for name, s in run.summary.get("judges", {}).items()}
     families = {name: family for run in runs for name, family in run.families.items()}
     provenance = {name: source for run in runs for name, source in run.provenance.items()}
+    juries = {name: jury["description"] for run in runs for name, jury in run.summary.get("juries", {}).items()}
     published = [m for run in runs for m in run.metrics]
     scores = score_all(kind, items, list(verdicts.values()), options)
     combined = {name: v.combined(v.first) for name, v in verdicts.items()}
@@ -104,6 +104,7 @@ def _dataset_board(runs: Sequence[RunData], options: ScoreOptions, rounds: int,
                           families.get(v.judge)),
             "confusion": _confusion(kind, items, combined[name], truth),
             "provenance": provenance.get(v.judge),
+            "jury": juries.get(v.judge),
         }
     for name, test in _alt_tests(kind, items, list(verdicts.values())).items():
         judges[name]["alt_test"] = {"epsilon": test.epsilon, "passed": test.passed, "winning_rate": test.winning_rate,

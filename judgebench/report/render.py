@@ -116,7 +116,7 @@ def _dataset_table(name: str, board: dict[str, Any]) -> str:
         entry, rating = board["judges"][judge], arena.get(judge)
         cells = [f'<td data-value="{rating["rank_best"] if rating else ""}">'
                  f'{_e(rating["rank_best"]) + "–" + _e(rating["rank_worst"]) if rating else "–"}</td>',
-                 f'<td class="name" data-value="{_e(judge)}">{_judge_name(judge, entry.get("provenance"))}</td>',
+                 f'<td class="name" data-value="{_e(judge)}">{_judge_name(judge, entry.get("provenance"))}{_jury(entry)}</td>',
                  _cell(rating["rating"], rating["low"], rating["high"], 0) if rating else _cell(None)]
         for key, _ in columns:
             if key in board["main_metrics"]:
@@ -149,6 +149,11 @@ def _judge_name(judge: str, provenance: dict[str, Any] | None) -> str:
     source = provenance.get("source")
     commit = f' @ {_e(str(provenance["commit"])[:7])}' if provenance.get("commit") else ""
     return name + (f' <a href="{_e(source)}" class="source ci">verdicts{commit}</a>' if _linkable(source) else "")
+
+
+def _jury(entry: dict[str, Any]) -> str:
+    """A jury names its members and its rule under its name."""
+    return f'<br><span class="ci jury">{_e(entry["jury"])}</span>' if entry.get("jury") else ""
 
 
 def _linkable(url: Any) -> bool:
@@ -369,6 +374,7 @@ def render_markdown(data: dict[str, Any]) -> str:
             rating = f"{arena[judge]['rating']:.0f}" if judge in arena else "–"
             source = entry.get("provenance") or {}
             name = f"[{_md(judge)}]({source['url']})" if _linkable(source.get("url")) else _md(judge)
+            name += f" ({_md(entry['jury'])})" if entry.get("jury") else ""
             lines.append(f"| {name} | {rating} | " + " | ".join(cells) + f" | {entry['coverage']:.1%} |")
         humans = board["humans"]["metrics"]
         lines.append("| *human ceiling* | | " + " | ".join(_number(humans.get(m)) or "–" for m in metrics) + " | |")

@@ -13,8 +13,10 @@ from judgebench.config import RunConfig
 from judgebench.data.load import load_dataset
 from judgebench.data.schema import Dataset, Item
 from judgebench.judges.calls import ModelReply, ModelRequest
+from judgebench.judges.families import family_overlaps
 from judgebench.judges.llm import api_key_missing, complete, cost_per_call, count_prompt_tokens, route_error
 from judgebench.run.cache import ResponseCache
+from judgebench.run.juries import JuryRounds, early_stop_members
 from judgebench.run.plan import PlannedCall, PlanOptions, plan_calls
 from judgebench.run.session import PreflightError, judge_calls
 from judgebench.run.store import RunStore, provenance
@@ -136,6 +138,8 @@ def manifest(config: RunConfig, dataset, calls: Sequence[PlannedCall]) -> dict[s
         "dataset": {"name": dataset.spec.name, "kind": dataset.kind.name, "items": len(dataset),
                     "description": dataset.spec.description},
         "judges": [j.to_dict() for j in config.judges],
+        **({"juries": [j.to_dict() for j in config.juries], "early_stop_members": sorted(early_stop_members(config))}
+           if config.juries else {}),
         "prompt": {"name": config.prompt.name, "hash": config.prompt.hash, "kind": config.prompt.kind,
                    "system": config.prompt.system, "template": config.prompt.template},
         "few_shot": {"k": config.few_shot_k, "seed": config.few_shot_seed},
@@ -145,16 +149,28 @@ def manifest(config: RunConfig, dataset, calls: Sequence[PlannedCall]) -> dict[s
     }
 
 
+def warn_same_family(config: RunConfig, dataset: Dataset, out: TextIO) -> None:
+    """Say which judges judge outputs of their own model family, and which juries leave them out there."""
+    for overlap in family_overlaps({j.name: j.family for j in config.judges}, dataset.items):
+        leaving = [jury.name for jury in config.juries if jury.exclude_same_family and
+                   overlap.judge in jury.member_names]
+        print(f"warning: {overlap.warning()}" + (f"; jury {', '.join(leaving)} leaves it out of those items' votes"
+                                                 if leaving else ""), file=out)
+
+
 def execute(config: RunConfig, out: TextIO = sys.stdout, *, dataset: Dataset | None = None,
             example_pool: Sequence[Item] | None = None) -> dict[str, Any]:
     """Run (or resume) the configured experiment and return its summary."""
     if may_use_workers(config):
         prestart_workers()                  # litellm loads there while the items load and the calls are planned
     dataset, calls = prepare(config, dataset, example_pool)
+    warn_same_family(config, dataset, out)
     if config.dry_run:
         check_routes(config)
         lines = dry_run(config, calls)
         print(format_dry_run(lines), file=out)
+        if partial := early_stop_members(config):
+            print(f"(early-stopping juries: {', '.join(sorted(partial))} counted as if asked on every item)", file=out)
         return {"dry_run": [line.__dict__ for line in lines]}
     check_keys(config)
     if config.executor == "ray":
@@ -168,6 +184,7 @@ def execute(config: RunConfig, out: TextIO = sys.stdout, *, dataset: Dataset | N
     if not isinstance(pool, WorkerPool):
         check_routes(config)
     store = RunStore(config.output_dir)
+    rounds = JuryRounds(config, dataset, calls) if config.juries else None
 
     async def session():
         if isinstance(pool, WorkerPool):
@@ -180,7 +197,9 @@ def execute(config: RunConfig, out: TextIO = sys.stdout, *, dataset: Dataset | N
             except PreflightError:
                 store.abandon()
                 raise
-        return await judge_calls(calls, store, config.cache_path, config.run_id, progress=config.progress, pool=pool)
+        return await judge_calls(rounds.initial() if rounds else calls, store, config.cache_path, config.run_id,
+                                 progress=config.progress, pool=pool,
+                                 follow_up=(lambda: rounds.follow_up(store.load())) if rounds else None)
 
     try:
         stats = asyncio.run(session())
@@ -192,6 +211,7 @@ def execute(config: RunConfig, out: TextIO = sys.stdout, *, dataset: Dataset | N
     finally:
         if pool is not None:
             pool.terminate()
-    summary = summarize(config.run_id, store.load(), stats)
+    juries = rounds.store_verdicts(store, stats) if rounds else {}
+    summary = summarize(config.run_id, store.load(), stats) | ({"juries": juries} if juries else {})
     store.finish(summary)
     return summary

@@ -9,10 +9,11 @@ from typing import Any
 from judgebench.data.schema import Label
 from judgebench.errors import UserError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Version 1 called the prompt's hash `prompt_version`, the name the label library gives its integer
 # prompt revisions; it is read as `prompt_hash`, so runs written then still score and resume.
-READABLE_VERSIONS = (1, 2)
+# Version 3 adds `members` (a jury's judgment: each member's verdict and what became of it).
+READABLE_VERSIONS = (1, 2, 3)
 
 
 class SchemaError(UserError, ValueError):
@@ -42,6 +43,9 @@ class Judgment:
     error: str | None
     attempts: int = 1
     schema_version: int = SCHEMA_VERSION
+    # a jury's judgment: per member (and order, for a jury that pools both), {"judge", "order", "value",
+    # "status": used | failed | excluded | not asked, "note"}; None for a judge's own call
+    members: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -53,8 +57,8 @@ class Judgment:
             raise SchemaError(f"judgment schema version {version!r} is not supported "
                               f"(this judgebench reads versions {', '.join(map(str, READABLE_VERSIONS))})")
         if version == 1:
-            data = {k: v for k, v in data.items() if k != "prompt_version"} | {
-                "prompt_hash": data.get("prompt_version"), "schema_version": SCHEMA_VERSION}
+            data = {k: v for k, v in data.items() if k != "prompt_version"} | {"prompt_hash": data.get("prompt_version")}
+        data = data | {"schema_version": SCHEMA_VERSION}
         return cls(**{f.name: data.get(f.name) for f in dataclasses.fields(cls)})
 
     @property

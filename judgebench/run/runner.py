@@ -13,7 +13,7 @@ import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 from judgebench.judges.calls import CallError, ModelReply
 from judgebench.judges.llm import complete
@@ -140,17 +140,34 @@ class Runner:
         self._rng = random.Random(seed)
         self.stats = SessionStats()
 
-    async def run(self, calls: Sequence[PlannedCall]) -> SessionStats:
+    async def run(self, calls: Sequence[PlannedCall],
+                  follow_up: Callable[[], Sequence[PlannedCall]] | None = None) -> SessionStats:
+        """Make `calls`; then, while `follow_up` names more (calls that depend on these replies, such as an
+        early-stopping jury's later members), make those in further rounds with the same pool and cache."""
         if self.pool is None:
-            return await self._run(calls)
+            return await self._rounds(calls, follow_up)
         started = time.perf_counter()
         await self.pool.attach()
         self.stats.workers = len(self.pool)
         self.stats.worker_startup_s = time.perf_counter() - started
         try:
-            return await self._run(calls)
+            return await self._rounds(calls, follow_up)
         finally:
             await self.pool.aclose()
+
+    async def _rounds(self, calls: Sequence[PlannedCall],
+                      follow_up: Callable[[], Sequence[PlannedCall]] | None) -> SessionStats:
+        started = time.perf_counter()
+        try:
+            while True:
+                if calls:
+                    await self._run(calls)
+                calls = follow_up() if follow_up is not None else ()
+                if not calls:
+                    break
+        finally:
+            self.stats.wall_s = time.perf_counter() - started
+        return self.stats
 
     def _model_call(self, call: PlannedCall):
         # With local worker processes the embedded judge stays here (its model loaded once, here);
@@ -160,16 +177,15 @@ class Runner:
         return self.pool.complete
 
     async def _run(self, calls: Sequence[PlannedCall]) -> SessionStats:
-        started = time.perf_counter()
-        self.stats.planned = len(calls)
+        self.stats.planned += len(calls)
         done = self.store.completed_keys()
         todo = [c for c in calls if c.key not in done]
-        self.stats.already_done = len(calls) - len(todo)
+        self.stats.already_done += len(calls) - len(todo)
         meter = current_meter()
         own_meter = meter is None
         if meter is None:
             meter = Meter("judging", terminal=self.progress)
-        meter.begin(len(calls), self.stats.already_done)
+        meter.begin(len(calls), len(calls) - len(todo))
         try:
             hits = self.cache.get_many({c.key for c in todo})
             pending: dict[str, list[PlannedCall]] = {}
@@ -185,7 +201,6 @@ class Runner:
         finally:
             if own_meter:
                 meter.close()
-            self.stats.wall_s = time.perf_counter() - started
         return self.stats
 
     async def _run_judge(self, calls: list[PlannedCall], meter: Meter) -> None:

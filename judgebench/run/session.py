@@ -7,7 +7,7 @@ through here, so cache handling and runner options live in one place.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from judgebench.errors import UserError
 from judgebench.judges.calls import CallError, ModelRequest
@@ -68,12 +68,14 @@ def probe_judges(judges: Sequence[JudgeSpec]) -> None:
 
 
 async def judge_calls(calls: Sequence[PlannedCall], sink: JudgmentSink, cache_path: str | Path, run_id: str, *,
-                      progress: bool = False, pool: "WorkerPool | RayPool | None" = None) -> SessionStats:
-    """Make the calls not already in `sink` (cached replies first) and hand each judgment to `sink`.
-    Cancelling the task leaves every finished judgment in the sink and closes the cache."""
+                      progress: bool = False, pool: "WorkerPool | RayPool | None" = None,
+                      follow_up: Callable[[], Sequence[PlannedCall]] | None = None) -> SessionStats:
+    """Make the calls not already in `sink` (cached replies first) and hand each judgment to `sink`; then the
+    calls `follow_up` names, round after round, until it names none. Cancelling the task leaves every
+    finished judgment in the sink and closes the cache."""
     cache = ResponseCache(cache_path)
     try:
-        return await Runner(sink, cache, run_id, progress=progress, pool=pool).run(calls)
+        return await Runner(sink, cache, run_id, progress=progress, pool=pool).run(calls, follow_up)
     finally:
         cache.close()
 

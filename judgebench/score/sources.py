@@ -40,6 +40,11 @@ class RunFolder:
     judgments: list[Judgment]
     verdicts: list[JudgeVerdicts]
 
+    @property
+    def families(self) -> dict[str, str]:
+        """judge -> model family, for the judges whose spec names one."""
+        return {j["name"]: j["family"] for j in self.manifest.get("judges", []) if j.get("family")}
+
 
 def read_run(directory: str | Path) -> RunFolder:
     """Sample 0 of each judge x prompt becomes its verdicts (the AB order, and BA flipped back)."""
@@ -63,13 +68,26 @@ def read_run(directory: str | Path) -> RunFolder:
     judges: dict[tuple[str, str], dict[str, dict]] = {}
     judgments = RunStore(directory).load()
     prompts = {j.prompt_id for j in judgments}
+    # a member that an early-stopping jury asked only on disputed items is not a judge of the whole dataset
+    partial = _partial(manifest, items, judgments)
     for judgment in judgments:
-        if judgment.sample == 0:
+        if judgment.sample == 0 and judgment.judge_id not in partial:
             orders = judges.setdefault((judgment.judge_id, judgment.prompt_id), {"AB": {}, "BA": {}})
             orders["BA" if judgment.order == "BA" else "AB"][judgment.item_id] = judgment.value
     verdicts = [JudgeVerdicts(judge if len(prompts) == 1 else f"{judge}/{prompt}", o["AB"], o["BA"] or None, judge,
                               prompt) for (judge, prompt), o in sorted(judges.items())]
     return RunFolder(manifest, kind, items, judgments, verdicts)
+
+
+def _partial(manifest: dict[str, Any], items: list[Item], judgments: list[Judgment]) -> set[str]:
+    """The early-stopping juries' members that were not asked on every item."""
+    candidates = set(manifest.get("early_stop_members") or ())
+    seen: dict[str, set[str]] = {}
+    for judgment in judgments:
+        if judgment.judge_id in candidates:
+            seen.setdefault(judgment.judge_id, set()).add(judgment.item_id)
+    everything = {i.item_id for i in items}
+    return {m for m in candidates if seen.get(m, set()) != everything}
 
 
 def from_run(directory: str | Path) -> tuple[TaskKind, list[Item], list[JudgeVerdicts]]:

@@ -45,7 +45,7 @@ class UnsupervisedAssessment:
     level: float
 
 
-def _crowdkit():
+def crowdkit_dawid_skene():
     try:
         from crowdkit.aggregation import DawidSkene
     except ImportError:
@@ -64,7 +64,7 @@ def _frame(verdicts: Mapping[str, Mapping[Hashable, object]], draw: np.ndarray |
 
 
 def _fit(frame, judges):
-    model = _crowdkit()(n_iter=100).fit(frame)
+    model = crowdkit_dawid_skene()(n_iter=100).fit(frame)
     priors, errors = model.priors_, model.errors_
     accuracy = {j: float(sum(priors[c] * errors.loc[(j, c), c] for c in priors.index if (j, c) in errors.index))
                 for j in judges}

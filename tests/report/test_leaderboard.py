@@ -163,3 +163,30 @@ def test_the_board_estimated_without_human_labels(tmp_path):
     assert "<h3>Estimated without human labels</h3>" in page and 'id="unsupervised-planted"' in page
     assert publish([planted_run(tmp_path / "again")], tmp_path / "plain", resamples=10,
                    rounds=10)["datasets"]["planted"]["unsupervised"] is None            # opt-in: it costs minutes
+
+
+def test_a_jury_sits_next_to_its_members_with_their_summed_cost(tmp_path, server):
+    from judgebench.run.job import execute
+    from tests.run.helpers import config, judge
+
+    server.configure(rules=[{"model": "gpt-4o-mini", "match": "1869|10 kg for all", "reply": "Verdict: No"},
+                            {"model": "gpt-3.5-turbo", "match": "1869", "reply": "Verdict: No"}],
+                     default="Verdict: Yes")
+    members = [judge(server, name="mini", model="openai/gpt-4o-mini"), judge(server, name="big", model="openai/gpt-4o"),
+               judge(server, name="old", model="openai/gpt-3.5-turbo")]
+    jury = {"name": "panel", "kind": "jury", "members": members, "early_stop": True}
+    cfg = config(tmp_path, [members[0], members[1], jury], limit=12)
+    summary = execute(cfg)
+    data = publish([cfg.output_dir], tmp_path / "board", resamples=50, rounds=20)
+    board = data["datasets"]["demo_binary"]["judges"]
+    assert set(board) == {"mini", "big", "panel"}            # "old", asked on the split items only, is not scored alone
+    saved = summary["juries"]["panel"]["not_needed"]
+    assert saved > 0 and board["panel"]["jury"] == f"jury of mini + big + old (majority; {saved} member calls saved)"
+    per_verdict = board["mini"]["cost_per_1k_usd"] + board["big"]["cost_per_1k_usd"]
+    old_calls = summary["judges"]["old"]["judgments"]
+    assert 0 < old_calls < 12
+    assert board["panel"]["cost_per_1k_usd"] == pytest.approx(
+        per_verdict + 1000 * summary["judges"]["old"]["cost_usd"] / 12)
+    page = (tmp_path / "board" / "index.html").read_text()
+    assert f"jury of mini + big + old (majority; {saved} member calls saved)" in page
+    assert "(jury of mini + big + old" in (tmp_path / "board" / "leaderboard.md").read_text()

@@ -95,7 +95,9 @@ def served(tmp_path, server):
 def served_arena(tmp_path, server):
     server.configure(rules=[{"model": ARENA_MODELS[name], "match": ".", "reply": text}
                             for name, text in ARENA_JUDGES.items()])
-    instance = serve_fixture(tmp_path, server, [a for name in ARENA_JUDGES for a in ("--arena-judge", name)])
+    # seeded: the same matches every time, so the two votes not chosen by strength cannot reorder the ranking
+    instance = serve_fixture(tmp_path, server, [a for name in ARENA_JUDGES for a in ("--arena-judge", name)]
+                             + ["--arena-seed", "0"])
     yield instance.start()
     instance.stop()
 

@@ -1,0 +1,1 @@
+"""Juries: several judges whose verdicts one aggregator turns into the jury's verdict."""
