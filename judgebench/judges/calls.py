@@ -17,6 +17,7 @@ class ModelRequest:
     timeout_s: float = 60.0
     logprobs: bool = False
     verdict_choices: tuple[str, ...] | None = None   # lets the local judge score instead of generate
+    fields: Mapping[str, Any] | None = None           # the item itself, for providers that read fields, not prompts
 
 
 @dataclass(frozen=True)

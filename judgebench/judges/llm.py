@@ -109,8 +109,10 @@ async def complete(request: ModelRequest) -> ModelReply:
     kwargs: dict[str, Any] = dict(request.params)
     if request.logprobs:
         kwargs.update(logprobs=True, top_logprobs=5)
-    if request.verdict_choices:
-        kwargs["metadata"] = {"verdict_choices": list(request.verdict_choices)}
+    metadata = ({"verdict_choices": list(request.verdict_choices)} if request.verdict_choices else {}) | \
+        ({"fields": dict(request.fields)} if request.fields is not None else {})
+    if metadata:
+        kwargs["metadata"] = metadata
     if request.api_base:
         kwargs["api_base"] = request.api_base
     if request.api_key_env:

@@ -21,6 +21,7 @@ class Provider:
     free: bool                  # costs nothing per call
     scores_choices: bool        # picks among fixed answers in one forward pass (the verdict's probability)
     description: str = ""
+    reads_fields: bool = False  # reads the item's fields (sent with each call), not the rendered prompt
 
     def handler(self, litellm: Any) -> Any:
         module, _, attr = self.entry.partition(":")
@@ -32,7 +33,8 @@ for _provider in (
         Provider("local", "judgebench.judges.local_handler:handler", in_process=True, free=True, scores_choices=True,
                  description="the embedded llama.cpp judge (local/<name> or local//path/to/model.gguf)"),
         Provider("distilled", "judgebench.distill.handler:handler", in_process=True, free=True, scores_choices=False,
-                 description="an evaluator distilled by `judgebench distill` (distilled/<name>)")):
+                 description="an evaluator distilled by `judgebench distill` (distilled/<name>)",
+                 reads_fields=True)):
     PROVIDERS.add(_provider.prefix, _provider)
 
 

@@ -45,6 +45,12 @@ class JudgeSpec:
         return provider is not None and provider.scores_choices
 
     @property
+    def reads_fields(self) -> bool:
+        """Reads the item's fields instead of the rendered prompt (a distilled evaluator)."""
+        provider = provider_of(self.model)
+        return provider is not None and provider.reads_fields
+
+    @property
     def in_process(self) -> bool:
         """Runs inside judgebench (llama.cpp or a distilled evaluator): no HTTP, no worker processes."""
         provider = provider_of(self.model)

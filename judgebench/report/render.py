@@ -101,7 +101,9 @@ def _columns(board: dict[str, Any]) -> list[tuple[str, str]]:
     tested = [j["alt_test"] for j in board["judges"].values() if j.get("alt_test")]
     alt = [("alt_test", f"alt-test (ε = {tested[0]['epsilon']:g})")] if tested else []
     return metrics + [("coverage", "coverage")] + alt + failed + [("bias:" + k, v) for k, v in bias] + [
-        ("cost_per_1k_usd", "$ / 1k"), ("latency_s_p50", "p50 latency s")]
+        ("cost_per_1k_usd", "$ / 1k"), ("latency_s_p50", "p50 latency s")] + (
+        [("judgments_per_s", "judgments / s")] if any(j.get("judgments_per_s") for j in board["judges"].values())
+        else [])
 
 
 def _dataset_table(name: str, board: dict[str, Any]) -> str:
@@ -127,7 +129,8 @@ def _dataset_table(name: str, board: dict[str, Any]) -> str:
             elif key == "alt_test":
                 cells.append(_alt_cell(entry.get("alt_test")))
             else:
-                cells.append(_cell(entry.get(key), digits={"cost_per_1k_usd": 4, "failed_verdicts": 0}.get(key, 3)))
+                cells.append(_cell(entry.get(key), digits={"cost_per_1k_usd": 4, "failed_verdicts": 0,
+                                                           "judgments_per_s": 0}.get(key, 3)))
         rows.append("<tr>" + "".join(cells) + "</tr>")
     ceiling = ['<td></td>', '<td class="name">human ceiling</td>', "<td>–</td>"] + [
         _cell(board["humans"]["metrics"].get(key)) if key in board["main_metrics"]

@@ -30,8 +30,10 @@ class PlannedCall:
 
 def request_key(request: ModelRequest, sample: int) -> str:
     """Same model, messages and params -> same key -> the cached reply is reused."""
+    # the fields join the key only where they are sent, so every other call keeps the key it always had
     blob = json.dumps([request.model, request.api_base, request.messages, dict(request.params),
-                       request.logprobs, request.verdict_choices, sample],
+                       request.logprobs, request.verdict_choices, sample]
+                      + ([dict(request.fields)] if request.fields is not None else []),
                       sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -80,7 +82,8 @@ def plan_calls(dataset: Dataset, judges: Sequence[JudgeSpec], prompts: Sequence[
                     request = ModelRequest(
                         model=judge.model, messages=render_messages(prompt, fields, shown, spec.kind),
                         params=params, api_base=judge.api_base, api_key_env=judge.api_key_env,
-                        timeout_s=judge.timeout_s, logprobs=judge.logprobs, verdict_choices=choices)
+                        timeout_s=judge.timeout_s, logprobs=judge.logprobs, verdict_choices=choices,
+                        fields=dict(fields) if judge.reads_fields else None)
                     for sample in range(1 if options.first_sample_only else judge.samples):
                         key = request_key(request, sample)
                         if options.key_per_item:

@@ -44,6 +44,8 @@ class SessionStats:
     worker_startup_s: float = 0.0
     wall_s: float = 0.0          # from a ready pool to the last judgment
     aborted: dict[str, str] = field(default_factory=dict)   # judge -> reason
+    # judge -> [judgments made by calls, seconds from its first call to its last judgment]: its throughput
+    pace: dict[str, list[float]] = field(default_factory=dict)
 
 
 class RateLimiter:
@@ -209,6 +211,8 @@ class Runner:
         for call in calls:
             queue.put_nowait(call)
         limiter = RateLimiter(judge.rpm)
+        pace = self.stats.pace.setdefault(judge.name, [0, 0.0])
+        started = time.perf_counter()
 
         async def worker() -> None:
             while not queue.empty() and judge.name not in self.stats.aborted:
@@ -216,9 +220,13 @@ class Runner:
                 judgment = await self._call_with_retries(call, limiter)
                 if judgment is not None:
                     self.store.append(judgment)
+                    pace[0] += 1
                     meter.advance()
 
-        await asyncio.gather(*(worker() for _ in range(min(judge.concurrency, len(calls)))))
+        try:
+            await asyncio.gather(*(worker() for _ in range(min(judge.concurrency, len(calls)))))
+        finally:
+            pace[1] += time.perf_counter() - started
 
     async def _call_with_retries(self, call: PlannedCall, limiter: RateLimiter) -> Judgment | None:
         judge = call.judge

@@ -43,11 +43,14 @@ def summarize(run_id: str, judgments: Sequence[Judgment], stats: SessionStats) -
     by_judge: dict[str, list[Judgment]] = {}
     for j in judgments:
         by_judge.setdefault(j.judge_id, []).append(j)
+    # judgments a second while this session called the judge (its calls run side by side with the others')
+    pace = {name: made / seconds for name, (made, seconds) in stats.pace.items() if made and seconds}
     session = dataclasses.asdict(stats)
     session["judgments_per_s"] = (stats.planned - stats.already_done) / stats.wall_s if stats.wall_s else None
     return {
         "run_id": run_id,
         "complete": len(judgments) == stats.planned and all(j.ok for j in judgments),
-        "judges": {name: summarize_judge(js) for name, js in sorted(by_judge.items())},
+        "judges": {name: summarize_judge(js) | {"judgments_per_s": pace.get(name)}
+                   for name, js in sorted(by_judge.items())},
         "session": session,
     }
