@@ -45,8 +45,7 @@ def from_dataset(dataset: Dataset, source: str, teacher: Mapping[str, Label | No
     kind = dataset.kind
     out = []
     for item in dataset.items:
-        human = kind.consensus(item.human) if item.human else None
-        human = kind.snap(human) if human is not None else None       # a mean rating rounds onto the scale
+        human = kind.consensus(item.human) if item.human else None    # ratings: their mean, learned as it is
         judged = (teacher or {}).get(item.item_id)
         if source != "judge" and human is not None:
             out.append(Example(item.item_id, item.fields, human, "human", human, judged))

@@ -155,16 +155,24 @@ class Deliberation:
     excluded: int                       # member votes left out for their own family
 
 
+def walks(jury: JurySpec, kind: TaskKind, tasks: Sequence[Task],
+          known: Mapping[tuple[str, str, str | None], Judgment], callable_voters: Mapping[str, set[Voter]],
+          excluded: Mapping[str, Mapping[str, str]], truth: Mapping[str, Label | None]
+          ) -> tuple[list[Walk], dict[str, dict[str, float]]]:
+    """Every task's walk, and the members' weights per item (empty for an unweighted aggregator).
+    `callable_voters`: item -> voters with a planned call; `excluded`: item -> member -> own-family system."""
+    weights = member_weights(jury, kind, known, truth) if AGGREGATORS.get(jury.aggregator).weighted else {}
+    return [walk(jury, t, known, callable_voters.get(t.item_id, set()), excluded.get(t.item_id, {}),
+                 weights.get(t.item_id, {})) for t in tasks], weights
+
+
 def deliberate(jury: JurySpec, kind: TaskKind, tasks: Sequence[Task],
                known: Mapping[tuple[str, str, str | None], Judgment], callable_voters: Mapping[str, set[Voter]],
                excluded: Mapping[str, Mapping[str, str]], truth: Mapping[str, Label | None]) -> Deliberation:
-    """Walk every task; aggregate the settled ones (an aggregator like Dawid-Skene sees all of them at once).
-    `callable_voters`: item -> voters with a planned call; `excluded`: item -> member -> own-family system."""
+    """Walk every task; aggregate the settled ones (an aggregator like Dawid-Skene sees all of them at once)."""
     aggregator = AGGREGATORS.get(jury.aggregator)
-    weights = member_weights(jury, kind, known, truth) if aggregator.weighted else {}
-    walks = [walk(jury, t, known, callable_voters.get(t.item_id, set()), excluded.get(t.item_id, {}),
-                  weights.get(t.item_id, {})) for t in tasks]
-    settled = [(t, w) for t, w in zip(tasks, walks) if not w.ask]
+    walked, weights = walks(jury, kind, tasks, known, callable_voters, excluded, truth)
+    settled = [(t, w) for t, w in zip(tasks, walked) if not w.ask]
     ballots = [[v.value if v.status == USED else None for v in w.votes] for _, w in settled]
     ballot_weights = [[weights.get(t.item_id, {}).get(v.voter.member, 1.0) for v in w.votes] for t, w in settled]
     decisions = aggregator.decide(kind, ballots, ballot_weights, jury.tie_break) if settled else []
@@ -179,6 +187,6 @@ def deliberate(jury: JurySpec, kind: TaskKind, tasks: Sequence[Task],
         calls = tuple(known[(v.voter.member, task.item_id, v.voter.order)] for v in w.votes
                       if v.status in (USED, FAILED) and (v.voter.member, task.item_id, v.voter.order) in known)
         verdicts.append(Verdict(task, w, decision, calls))
-    return Deliberation(tuple(verdicts), tuple((v, t.item_id) for t, w in zip(tasks, walks) for v in w.ask),
+    return Deliberation(tuple(verdicts), tuple((v, t.item_id) for t, w in zip(tasks, walked) for v in w.ask),
                         sum(v.status == NOT_ASKED for _, w in settled for v in w.votes),
-                        sum(v.status == EXCLUDED for w in walks for v in w.votes))
+                        sum(v.status == EXCLUDED for w in walked for v in w.votes))

@@ -17,7 +17,7 @@ from typing import Any, Sequence
 from judgebench.config import RunConfig
 from judgebench.data.schema import Dataset
 from judgebench.judges.families import own_systems
-from judgebench.juries.deliberate import Deliberation, Task, Verdict, Voter, deliberate, tasks_of
+from judgebench.juries.deliberate import Task, Verdict, Voter, deliberate, tasks_of, walks
 from judgebench.juries.spec import JurySpec
 from judgebench.run.plan import PlannedCall
 from judgebench.run.records import Judgment
@@ -67,11 +67,11 @@ class JuryRounds:
         """The calls made up front: all but the partial members'."""
         return [c for c in self.calls if c.judge.name not in self.partial]
 
-    def _deliberate(self, jury: JurySpec, judgments: Sequence[Judgment]) -> Deliberation:
+    def _inputs(self, jury: JurySpec, judgments: Sequence[Judgment]) -> tuple:
         known = {(j.judge_id, j.item_id, j.order): j for j in judgments if j.sample == 0 and j.judge_id in
                  jury.member_names}
-        return deliberate(jury, self.dataset.kind, self.tasks[jury.name], known, self.callable,
-                          self.excluded[jury.name], self.truth)
+        return (jury, self.dataset.kind, self.tasks[jury.name], known, self.callable, self.excluded[jury.name],
+                self.truth)
 
     def follow_up(self, judgments: Sequence[Judgment]) -> list[PlannedCall]:
         """The partial members' calls that the early-stopping juries still need, each made at most once per session
@@ -81,10 +81,12 @@ class JuryRounds:
         for jury in self.config.juries:
             if not jury.early_stop:
                 continue
-            for voter, item in self._deliberate(jury, judgments).ask:
-                call = self.by_voter.get((voter.member, item, voter.order))
-                if call is not None and call.key not in done and call.key not in self._issued:
-                    wanted.setdefault(call.key, call)
+            walked, _ = walks(*self._inputs(jury, judgments))
+            for task, walk in zip(self.tasks[jury.name], walked):
+                for voter in walk.ask:
+                    call = self.by_voter.get((voter.member, task.item_id, voter.order))
+                    if call is not None and call.key not in done and call.key not in self._issued:
+                        wanted.setdefault(call.key, call)
         # every sample of a wanted call, so that a member with samples > 1 is asked as it would be up front
         keys = {(c.judge.name, c.item_id, c.order) for c in wanted.values()}
         more = [c for c in self.calls if (c.judge.name, c.item_id, c.order) in keys and c.key not in done]
@@ -108,7 +110,7 @@ class JuryRounds:
         """The juries' judgments, and per jury what its member calls were (for the summary)."""
         out, report = [], {}
         for jury in self.config.juries:
-            deliberation = self._deliberate(jury, judgments)
+            deliberation = deliberate(*self._inputs(jury, judgments))
             out += [jury_judgment(jury, v, run_id, self.config) for v in deliberation.verdicts]
             asked = sum(len(v.judgments) for v in deliberation.verdicts)
             report[jury.name] = {"members": list(jury.member_names), "aggregator": jury.aggregator,
