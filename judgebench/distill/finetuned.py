@@ -62,6 +62,8 @@ def _callback(settings: TrainSettings):
 
 
 def _steps(examples: int, per_example: int, settings: TrainSettings) -> int:
+    """The epochs' steps, capped at max_steps. The trainers are given this number: their own max_steps would
+    run that many steps however few the examples (a cap there is a count)."""
     steps = math.ceil(examples * per_example / settings.batch_size) * settings.epochs
     return min(steps, settings.max_steps) if settings.max_steps else steps
 
@@ -95,7 +97,7 @@ class SetFitEvaluator:
         scratch = tempfile.mkdtemp(prefix="judgebench-setfit-")   # SetFit writes checkpoints unless told where
         args = TrainingArguments(output_dir=scratch, save_strategy="no", batch_size=settings.batch_size,
                                  num_epochs=settings.epochs, num_iterations=SETFIT_PAIRS_PER_EXAMPLE,
-                                 max_steps=settings.max_steps or -1, body_learning_rate=LEARNING_RATE,
+                                 max_steps=cls.steps(len(texts), settings), body_learning_rate=LEARNING_RATE,
                                  seed=settings.seed, report_to="none", show_progress_bar=False)
         data = Dataset.from_dict({"text": [joined(p) for p in texts], "label": pair_labels.tolist()})
         try:
@@ -156,7 +158,7 @@ class CrossEncoderEvaluator:
         scratch = tempfile.mkdtemp(prefix="judgebench-cross-encoder-")   # the trainer wants a folder; nothing is kept
         args = CrossEncoderTrainingArguments(
             output_dir=scratch, num_train_epochs=settings.epochs,
-            max_steps=settings.max_steps or -1, per_device_train_batch_size=settings.batch_size,
+            max_steps=cls.steps(len(texts), settings), per_device_train_batch_size=settings.batch_size,
             learning_rate=LEARNING_RATE, warmup_ratio=0.1, seed=settings.seed, report_to="none", disable_tqdm=True,
             save_strategy="no", logging_strategy="no", use_cpu=device() == "cpu")
         loss = BinaryCrossEntropyLoss(model) if target.regression else CrossEntropyLoss(model)
