@@ -85,7 +85,7 @@ def main() -> None:
             n = len(pool) if size == "all" else min(int(size), len(pool))
             chosen = pool if n >= len(pool) else train_test_split(pool, train_size=n, stratify=strata[pool],
                                                                   random_state=args.seed)[0]
-            trainer = Trainer(method, target, TrainSettings(seed=args.seed, max_steps=args.max_steps), [n], False)
+            trainer = Trainer(method, target, TrainSettings(seed=args.seed, max_steps=args.max_steps), [], False)
             started = time.perf_counter()
             model = trainer.fit([examples[i] for i in chosen])
             trained = time.perf_counter() - started

@@ -91,7 +91,7 @@ class SetFitEvaluator:
                                             **({"model_head": head} if head is not None else {}))
         if head is not None:
             model.model_head = head
-        texts, labels = repeated(pairs, y, weights)
+        texts, labels = repeated(pairs, y, weights, balance=not target.regression)
         # regression targets pair up by their rounded rating: close ratings are "alike" for the contrastive step
         pair_labels = np.rint(labels).astype(int) if target.regression else labels
         scratch = tempfile.mkdtemp(prefix="judgebench-setfit-")   # SetFit writes checkpoints unless told where
@@ -150,7 +150,7 @@ class CrossEncoderEvaluator:
         model = CrossEncoder(base_model_path(), num_labels=1 if target.regression else len(target.classes),
                              device=device(), max_length=256)
         evaluator = cls(model, target)
-        texts, labels = repeated(pairs, y, weights)
+        texts, labels = repeated(pairs, y, weights, balance=not target.regression)
         # a rating becomes a target in [0, 1] (sigmoid output, binary cross-entropy), mapped back when predicting
         labels = evaluator._unit(labels) if target.regression else labels
         data = Dataset.from_dict({"first": [p[0] for p in texts], "second": [p[1] for p in texts],

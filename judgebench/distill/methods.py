@@ -53,9 +53,11 @@ class Method:
     def load(self, directory: Path, target: Target) -> Evaluator:
         return self._impl().load(directory, target)
 
-    def steps(self, examples: int, settings: TrainSettings) -> int:
-        """Optimiser steps one fit makes on this many (weighted, repeated) examples: what progress counts."""
-        return self._impl().steps(examples, settings) if self.fine_tuned else 0
+    def steps(self, y: np.ndarray, weights: np.ndarray, target: Target, settings: TrainSettings) -> int:
+        """Optimiser steps one fit makes on these examples (repeated by weight and class): what progress counts."""
+        if not self.fine_tuned:
+            return 0
+        return self._impl().steps(int(repetitions(y, weights, not target.regression).sum()), settings)
 
 
 METHODS: Registry[Method] = Registry("method")
@@ -73,8 +75,19 @@ for _method in (
     METHODS.add(_method.name, _method)
 
 
-def repeated(pairs: Sequence[tuple[str, str]], y: np.ndarray, weights: np.ndarray):
-    """Whole-number weights as repetitions, for trainers that take no per-example weight."""
-    counts = np.maximum(1, np.rint(weights).astype(int))
-    index = np.repeat(np.arange(len(pairs)), counts)
+def repeated(pairs: Sequence[tuple[str, str]], y: np.ndarray, weights: np.ndarray, balance: bool):
+    """Whole-number weights as repetitions, for trainers that take no per-example weight. `balance` (classes)
+    also repeats the rarer classes until each class weighs as much as the most common one, as the linear
+    probes' class_weight="balanced" does: otherwise a few steps teach an encoder to always say the majority."""
+    index = np.repeat(np.arange(len(pairs)), repetitions(y, weights, balance))
     return [pairs[i] for i in index], y[index]
+
+
+def repetitions(y: np.ndarray, weights: np.ndarray, balance: bool) -> np.ndarray:
+    """How many times each example is shown to a trainer that takes no weights (see `repeated`)."""
+    if balance:
+        classes, counts = np.unique(y, return_counts=True)
+        share = dict(zip(classes.tolist(), (counts.max() / counts).tolist()))
+        weights = weights * np.array([share[v] for v in y.tolist()])
+    return np.maximum(1, np.rint(weights).astype(int))
+

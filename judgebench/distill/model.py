@@ -87,21 +87,25 @@ def _folds(examples: Sequence[Example], folds: int, group_field: str | None, see
 class Trainer:
     """Fits the method on examples (every order), with one progress bar over all the fits of a distillation."""
 
-    def __init__(self, method: str, target: Target, settings: TrainSettings, fits: Sequence[int], progress: bool):
+    def __init__(self, method: str, target: Target, settings: TrainSettings, fits: Sequence[Sequence[Example]],
+                 progress: bool):
         self.method, self.target, self.settings = METHODS.get(method), target, settings
         self.bar = None
         if progress:
             from tqdm import tqdm
 
-            steps = sum(self.method.steps(n, settings) for n in fits)
+            steps = sum(self.method.steps(*self._rows(examples)[1:], target, settings) for examples in fits)
             self.bar = tqdm(total=steps or len(fits), unit="step" if steps else "fit",
                             desc=f"distilling ({method})", dynamic_ncols=True)
             self.settings = TrainSettings(**(asdict(settings) | {"on_step": self.bar.update if steps else None}))
 
-    def fit(self, examples: Sequence[Example]) -> Evaluator:
+    def _rows(self, examples: Sequence[Example]) -> tuple[list, np.ndarray, np.ndarray]:
+        """Encoder inputs, encoded labels and weights of the examples in every order."""
         rows = [(pair, label, e.weight) for e in examples for _, pair, label in views(self.target.kind, e)]
-        model = self.method.fit([r[0] for r in rows], self.target.encode([r[1] for r in rows]),
-                                np.array([r[2] for r in rows]), self.target, self.settings)
+        return [r[0] for r in rows], self.target.encode([r[1] for r in rows]), np.array([r[2] for r in rows])
+
+    def fit(self, examples: Sequence[Example]) -> Evaluator:
+        model = self.method.fit(*self._rows(examples), self.target, self.settings)
         if self.bar is not None and not self.method.fine_tuned:
             self.bar.update(1)
         return model
@@ -157,15 +161,13 @@ def distill(examples: Sequence[Example], kind: TaskKind, *, name: str, dataset: 
     if not target.regression and len({e.label for e in examples}) < 2:
         raise DistillError("every training label is the same: there is nothing to learn")
     splits, grouped = _folds(examples, folds, group_field, seed, target)
-    orders = len(kind.orders(True))
-    sizes = [sum(examples[i].weight for i in train) * orders for train, _ in splits] + \
-        [sum(e.weight for e in examples) * orders]
-    trainer = Trainer(method, target, settings, [int(s) for s in sizes], progress)
+    fits = [[examples[i] for i in train] for train, _ in splits] + [examples]
+    trainer = Trainer(method, target, settings, fits, progress)
     started = time.perf_counter()
     try:
         out_of_fold: dict[str | None, dict[str, Any]] = {}
-        for train, test in splits:
-            model = trainer.fit([examples[i] for i in train])
+        for (_, test), train in zip(splits, fits):
+            model = trainer.fit(train)
             for order, labels in predictions(model, target, [examples[i] for i in test]).items():
                 out_of_fold.setdefault(order, {}).update(labels)
         final = trainer.fit(examples)

@@ -111,7 +111,7 @@ def test_fine_tuned_methods_learn_a_cue_and_load_on_the_cpu(tmp_path, method, mo
     from judgebench.distill.model import Trainer
 
     settings = TrainSettings(max_steps=30, batch_size=8, epochs=10)     # 30 steps for either method
-    trainer = Trainer(method, Target(dataset.kind), settings, [32], progress=False)
+    trainer = Trainer(method, Target(dataset.kind), settings, [], progress=False)
     model = trainer.fit(examples)
     assert {p.name for p in tmp_path.iterdir()} == {"learnable.jsonl"}     # no checkpoints left behind
     held_out = labels.from_dataset(learnable(tmp_path, n=40, seed=1), "human")
