@@ -1,4 +1,5 @@
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -154,18 +155,18 @@ def test_a_distilled_evaluator_judges_through_a_run_in_batches(tmp_path, monkeyp
            "default_prompt": "faithfulness"}
     from judgebench.distill import handler
 
-    sizes = []
-    real = handler.Batcher._drain
+    sizes = []                                   # how many pairs each forward pass of the model took
+    real = handler.Batcher.__init__
 
-    async def counted(self):
-        sizes.append(len(self.queue))
-        await real(self)
+    def counting(self, evaluator):
+        real(self, evaluator)
+        self.model = SimpleNamespace(predict=lambda pairs: (sizes.append(len(pairs)), evaluator.predict(pairs))[1])
 
-    monkeypatch.setattr(handler.Batcher, "_drain", counted)
+    monkeypatch.setattr(handler.Batcher, "__init__", counting)
     summary = run_with(tmp_path, raw, {"name": "hedges", "model": "distilled/hedges", "concurrency": 64}, "distilled")
     df = pd.read_json(tmp_path / "results" / "distilled" / "judgments.jsonl", lines=True)
     assert summary["complete"] and len(df) == 240 and (df.cost_usd == 0).all()
-    assert max(sizes) > 1                                    # calls in flight together ran as one batch
+    assert max(sizes) > 1 and sum(sizes) == 240             # calls in flight together ran as one batch
     expected = predictions(model, Target(dataset.kind), labels.from_dataset(dataset, "human"))[None]
     assert all(v == expected[k] for k, v in zip(df.item_id, df.value))
     assert df.prob.between(0.5, 1).all() and summary["judges"]["hedges"]["judgments_per_s"] > 0
