@@ -8,7 +8,7 @@ they labeled and the teacher elsewhere, without letting many judge labels drown 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from judgebench.data.schema import Dataset
 from judgebench.errors import UserError
