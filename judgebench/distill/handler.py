@@ -25,12 +25,9 @@ MAX_BATCH = 256
 def _evaluator(name: str):
     # Imported on the first distilled call: every worker registers this handler, few use it.
     from judgebench.distill.model import load
-    from judgebench.distill.target import Target
-    from judgebench.kinds import kind_from
 
-    model, saved = load(name)
-    kind = saved["kind"]
-    return model, Target(kind_from(kind["name"], **{k: v for k, v in kind.items() if k != "name"}))
+    model, _ = load(name)
+    return model, model.target
 
 
 class Batcher:

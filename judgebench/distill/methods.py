@@ -29,6 +29,8 @@ class TrainSettings:
 
 
 class Evaluator(Protocol):
+    target: Target               # what it predicts: the kind's classes or its rating scale
+
     def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """(n, classes) probabilities, or (n,) ratings."""
 
