@@ -1,7 +1,7 @@
 """Learning curves of distilled evaluators against the humans, per method and training-set size (run by hand).
 
     python benchmarks/distill_curve.py [--dataset halueval_general] [--test 600] [--sizes 16,64,256,1000,all]
-        [--methods tfidf,minilm,setfit,cross-encoder] [--max-steps 100] [--as-judge 0]
+        [--methods tfidf,minilm,setfit,cross-encoder] [--max-steps 100] [--epochs 1] [--as-judge 0]
     python benchmarks/distill_curve.py --dataset summeval --test 400 --group input     # a Likert evaluator
     python benchmarks/distill_curve.py --dataset llmbar --test 150                      # a pairwise one
 
@@ -63,6 +63,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="16,64,256,1000,all")
     parser.add_argument("--methods", default="tfidf,minilm,setfit,cross-encoder")
     parser.add_argument("--max-steps", type=int, default=100, help="cap on each fine-tuning's optimiser steps")
+    parser.add_argument("--epochs", type=int, default=1, help="fine-tuned methods: passes over the examples")
     parser.add_argument("--group", help="resample the test items of one group together (e.g. input: a document)")
     parser.add_argument("--as-judge", type=int, default=0, help="items the last evaluator judges through a run")
     parser.add_argument("--seed", type=int, default=0)
@@ -76,7 +77,7 @@ def main() -> None:
     test = [examples[i] for i in test_index]
     shown = SHOWN.get(kind.name, kind.headline_metrics)
     print(f"{dataset.spec.name} ({kind.name}): {len(examples)} labeled items; test split {len(test)}, training pool "
-          f"{len(pool)}; fine-tuning capped at {args.max_steps} steps\n")
+          f"{len(pool)}; fine-tuning {args.epochs} epoch(s), capped at {args.max_steps} steps\n")
     print("| method | labels | train s | judgments/s | " + " | ".join(shown) + " |")
     print("|---" * (len(shown) + 4) + "|")
     for method in args.methods.split(","):
@@ -85,7 +86,7 @@ def main() -> None:
             n = len(pool) if size == "all" else min(int(size), len(pool))
             chosen = pool if n >= len(pool) else train_test_split(pool, train_size=n, stratify=strata[pool],
                                                                   random_state=args.seed)[0]
-            trainer = Trainer(method, target, TrainSettings(seed=args.seed, max_steps=args.max_steps), [], False)
+            trainer = Trainer(method, target, TrainSettings(seed=args.seed, epochs=args.epochs, max_steps=args.max_steps), [], False)
             started = time.perf_counter()
             model = trainer.fit([examples[i] for i in chosen])
             trained = time.perf_counter() - started

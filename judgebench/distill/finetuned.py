@@ -25,6 +25,7 @@ from judgebench.errors import UserError
 
 SETFIT_PAIRS_PER_EXAMPLE = 10        # contrastive pairs drawn per labeled example (SetFit's num_iterations / 2)
 LEARNING_RATE = 5e-5
+PREDICT_BATCH = 16    # on 2 cores, forward passes of 16 pairs ran 25 % faster than of 64 (benchmarks/distill_throughput.py)
 
 
 def base_model_path() -> str:
@@ -171,10 +172,11 @@ class CrossEncoderEvaluator:
 
     def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         if self.target.regression:
-            unit = np.asarray(self.model.predict(list(pairs), batch_size=64, show_progress_bar=False), dtype=float)
+            unit = np.asarray(self.model.predict(list(pairs), batch_size=PREDICT_BATCH, show_progress_bar=False),
+                              dtype=float)
             low, high = self.target.scale()
             return low + np.ravel(unit) * (high - low)
-        return np.asarray(self.model.predict(list(pairs), batch_size=64, apply_softmax=True,
+        return np.asarray(self.model.predict(list(pairs), batch_size=PREDICT_BATCH, apply_softmax=True,
                                              show_progress_bar=False), dtype=float)
 
     def save(self, directory: Path) -> None:
