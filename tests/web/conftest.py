@@ -24,6 +24,23 @@ from tests.label.conftest import scripted_judge
 LOCAL = "http://127.0.0.1:8765"     # the Host a local browser sends; the server refuses other names
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+# the first upload makes the server import its file readers: over 30 s on a loaded 2-core machine
+FIRST_UPLOAD_MS = 120_000
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    """A page waits on the server, and a loaded 2-core machine answers in seconds, not Playwright's 5 s default."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:
+        yield
+        return
+    expect.set_options(timeout=30_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM) or shutil.which("chromium") is None,
                                     reason="Debian's chromium is not installed (.ci/run installs it)")
 
