@@ -26,7 +26,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
-from judgebench.config import named_dataset, run_config  # noqa: E402
+from judgebench.config import named_dataset, named_dataset_entry, run_config  # noqa: E402
 from judgebench.data.load import load_dataset  # noqa: E402
 from judgebench.data.schema import Item  # noqa: E402
 from judgebench.distill import labels  # noqa: E402
@@ -110,20 +110,14 @@ def as_judge(model, method: str, dataset, items: int) -> None:
         name = f"curve-{method}"
         save(model, DistillReport(name, dataset.spec.name, method, dataset.kind.to_dict(), "human", None, 0, 0, 0,
                                   None, 0, 0), None)
-        spec = named_dataset(dataset.spec.name)
-        config = run_config({"dataset": dict(_raw(dataset.spec.name), limit=items), "progress": False,
+        config = run_config({"dataset": dict(named_dataset_entry(dataset.spec.name), limit=items),
+                             "progress": False,
                              "judges": [{"name": name, "model": f"distilled/{name}", "concurrency": 256}],
                              "results_dir": f"{tmp}/results", "run_id": "as-judge"})
         summary = execute(config)
         pace = summary["judges"][name]["judgments_per_s"]
         print(f"\n{method} as the judge distilled/{name} in `judgebench run` on {config.dataset.limit} items of "
-              f"{spec.name}: {pace:.0f} judgments/s\n")
-
-
-def _raw(name: str) -> dict:
-    from judgebench.config import named_dataset_entry
-
-    return named_dataset_entry(name)
+              f"{dataset.spec.name}: {pace:.0f} judgments/s\n")
 
 
 if __name__ == "__main__":

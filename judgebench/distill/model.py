@@ -74,12 +74,12 @@ def _folds(examples: Sequence[Example], folds: int, group_field: str | None, see
 
     y = target.encode([e.label for e in examples])
     strata = np.rint(y).astype(int) if target.regression else y
+    stratified = min(np.bincount(strata)) >= folds
     groups = [str(e.fields.get(group_field)) for e in examples] if group_field else None
     if groups is not None and len(set(groups)) >= folds and any(group_field in e.fields for e in examples):
-        splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed) if min(np.bincount(strata)) >= folds \
-            else GroupKFold(folds)
+        splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed) if stratified else GroupKFold(folds)
         return list(splitter.split(examples, strata, groups)), group_field
-    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed) if min(np.bincount(strata)) >= folds \
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed) if stratified \
         else KFold(folds, shuffle=True, random_state=seed)
     return list(splitter.split(examples, strata)), None
 
@@ -119,8 +119,9 @@ def predictions(model: Evaluator, target: Target, examples: Sequence[Example]) -
     """order -> item -> the evaluator's label, in the dataset's orientation."""
     kind = target.kind
     out: dict[str | None, dict[str, Any]] = {}
-    for order in kind.orders(True):
-        pairs = [next(p for o, p, _ in views(kind, e) if o == order) for e in examples]
+    every_view = [views(kind, e) for e in examples]
+    for n, order in enumerate(kind.orders(True)):
+        pairs = [example_views[n][1] for example_views in every_view]
         outputs = model.predict(pairs) if pairs else []
         for example, output in zip(examples, outputs):
             label = target.verdict(output)[0]
