@@ -24,8 +24,6 @@ from tests.label.conftest import scripted_judge
 LOCAL = "http://127.0.0.1:8765"     # the Host a local browser sends; the server refuses other names
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-# the first upload makes the server import its file readers: over 30 s on a loaded 2-core machine
-FIRST_UPLOAD_MS = 120_000
 
 
 @pytest.fixture(autouse=True)

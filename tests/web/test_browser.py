@@ -12,7 +12,7 @@ from pathlib import Path
 from judgebench.label.library import Library
 from tests.conftest import REPO
 from tests.label.conftest import rows, script, write_csv
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, FIRST_UPLOAD_MS, needs_chromium
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 pytestmark = needs_chromium
 XSS = "<img src=x onerror=\"alert('xss')\">"
@@ -37,7 +37,7 @@ def test_upload_review_flip_two_submit_and_the_corrections_become_examples(serve
         page.fill("#name", "support")
         page.click("#upload-btn")
         # The server's first upload loads the readers (pandas, pyarrow): seconds on a busy machine.
-        expect(page.locator("#upload-msg")).to_have_text("added support@1: 40 rows", timeout=FIRST_UPLOAD_MS)
+        expect(page.locator("#upload-msg")).to_have_text("added support@1: 40 rows", timeout=30_000)
         expect(page.locator("#datasets tbody tr")).to_have_count(1)
 
         # 2. criteria + judge, 3. start labeling: 16 items chosen actively

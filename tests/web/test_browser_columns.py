@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from judgebench.label.library import Library
 from tests.label.conftest import qa_rows, script, write_csv
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, FIRST_UPLOAD_MS, needs_chromium
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 pytestmark = needs_chromium
 
@@ -21,7 +21,7 @@ def test_the_page_suggests_the_columns_and_the_person_changes_one(served, server
         page.set_input_files("#file", str(upload))
         page.click("#upload-btn")
         expect(page.locator("#upload-msg")).to_contain_text("{input} ← question, {output} ← answer",
-                                                            timeout=FIRST_UPLOAD_MS)
+                                                            timeout=30_000)    # the first upload loads readers
         page.click("#datasets .label-dataset")
         page.select_option("#metric", "faithfulness")
         boxes = page.locator("#column-map select")

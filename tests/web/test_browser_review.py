@@ -9,7 +9,7 @@ from judgebench.label.ingest import read_upload
 from judgebench.label.library import Library
 from judgebench.label.workflow import criteria, judges_from, start_labeling
 from tests.label.conftest import rows, script, scripted_judge, write_csv
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, FIRST_UPLOAD_MS, needs_chromium
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 pytestmark = needs_chromium
 LONG = "A very long answer, supported claim. " * 140          # about 5,000 characters
@@ -30,7 +30,7 @@ def test_progress_long_fields_the_table_keys_and_fresh_counts(served, server, tm
         page.set_input_files("#file", str(upload))
         page.fill("#name", "support")
         page.click("#upload-btn")
-        expect(page.locator("#datasets tbody tr")).to_have_count(1, timeout=FIRST_UPLOAD_MS)
+        expect(page.locator("#datasets tbody tr")).to_have_count(1, timeout=30_000)   # the first upload loads readers
         page.click("#datasets .label-dataset")
         page.select_option("#metric", "faithfulness")
         page.select_option("#judge", "scripted")

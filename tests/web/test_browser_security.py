@@ -15,7 +15,7 @@ from judgebench.label.library import Library
 from judgebench.label.workflow import criteria, judges_from, start_labeling
 from judgebench.testing.openai_server import free_port
 from tests.label.conftest import rows, script, scripted_judge, write_csv
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, FIRST_UPLOAD_MS, needs_chromium, serve_fixture
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, needs_chromium, serve_fixture
 
 pytestmark = needs_chromium
 
@@ -100,7 +100,7 @@ def test_an_oversized_upload_is_refused_with_a_message(tmp_path, server):
             page.goto(instance.url + "/")
             page.set_input_files("#file", str(big))
             page.click("#upload-btn")
-            expect(page.locator("#upload-msg")).to_contain_text("larger than 0.05 MB", timeout=FIRST_UPLOAD_MS)
+            expect(page.locator("#upload-msg")).to_contain_text("larger than 0.05 MB", timeout=20_000)
             chromium.close()
         assert Library(instance.home).datasets() == []
     finally:

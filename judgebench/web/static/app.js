@@ -198,6 +198,7 @@ async function libraryPage() {
       $("upload-msg").textContent = error.message;
     }
   };
+  $("upload-btn").disabled = false;     // off until here: a click before the page is ready would do nothing
   $("start-btn").onclick = async () => {
     $("start-btn").disabled = true;
     $("start-msg").className = "muted";
